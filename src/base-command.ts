@@ -1,0 +1,62 @@
+import {Command, Errors, Flags, type Interfaces} from '@oclif/core'
+
+import {DEBUG, type Env} from './env.js'
+import {ExitCode, SecretsError} from './errors.js'
+
+export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof BaseCommand)['baseFlags'] & T['flags']>
+
+/**
+ * The only place that turns an error into output and an exit code. Commands return data;
+ * with --json that data is the output, and errors become {code, message, hint}.
+ */
+export abstract class BaseCommand extends Command {
+  static enableJsonFlag = true
+
+  static baseFlags = {
+    vault: Flags.string({
+      summary: 'The vault file (default: .secrets/vault.db at the repository root; SECRETS_VAULT overrides).',
+      helpGroup: 'GLOBAL',
+    }),
+  }
+
+  protected get env(): Env {
+    return process.env
+  }
+
+  /** Lines for people go to stderr, so stdout stays for data (values, --json). */
+  protected say(message: string): void {
+    if (!this.jsonEnabled()) process.stderr.write(`${message}\n`)
+  }
+
+  protected warning(message: string): void {
+    process.stderr.write(`warning: ${message}\n`)
+  }
+
+  override async catch(error: Error & {exitCode?: number}): Promise<never> {
+    const failure = toSecretsError(error)
+    if (this.env[DEBUG] && error.stack) process.stderr.write(`${error.stack}\n`)
+    if (this.jsonEnabled()) {
+      this.logJson({error: {code: failure.code.toLowerCase(), exit: failure.exit, message: failure.message, hint: failure.hint ?? null}})
+    } else {
+      process.stderr.write(`error: ${failure.message}\n`)
+      if (failure.hint) process.stderr.write(`hint: ${failure.hint}\n`)
+    }
+
+    // ExitError is oclif's way to exit with a code without printing anything more.
+    throw new Errors.ExitError(failure.exit)
+  }
+}
+
+/** Errors from oclif's parser, from libraries or from bugs, in our one shape. */
+export function toSecretsError(error: Error & {oclif?: {exit?: number}}): SecretsError {
+  if (error instanceof SecretsError) return error
+  if (error instanceof Errors.ExitError) return new SecretsError('ERROR', 'exited', undefined)
+  const parseError = error.constructor.name.endsWith('Error') && 'parse' in error
+  const firstLine = (error.message.split('\n')[0] ?? '').trim()
+  const message = firstLine.replace(/^\w/, (c) => c.toLowerCase()).replace(/\.$/, '')
+  if (parseError || error.oclif?.exit === ExitCode.USAGE) {
+    return new SecretsError('USAGE', message, 'see --help')
+  }
+
+  return new SecretsError('ERROR', message || 'unexpected error', process.env[DEBUG] ? undefined : 'set DEBUG=1 for details')
+}

@@ -1,0 +1,50 @@
+// What a command needs from its surroundings, built in one place from flags and environment.
+import {now} from './clock.js'
+import type {Identity} from './crypto/identity.js'
+import {loadSodium} from './crypto/sodium.js'
+import type {Env} from './env.js'
+import {noIdentity} from './errors.js'
+import {currentBranch} from './git/repository.js'
+import {IdentityStore, type LoadedIdentity, identityFilePath} from './keychain/identity-store.js'
+import {loadConfig} from './vault/config.js'
+import {type VaultLocation, locateVault} from './vault/locate.js'
+import {SqliteStore} from './vault/sqlite-store.js'
+import type {SecretStore} from './vault/store.js'
+
+export interface ContextOptions {
+  env: Env
+  cwd: string
+  vaultFlag?: string
+  /** Receives warnings (e.g. the identity file fallback) for stderr. */
+  warn: (message: string) => void
+}
+
+export function vaultLocation(options: ContextOptions): VaultLocation {
+  return locateVault(options.cwd, options.env, options.vaultFlag)
+}
+
+/** The identity in use, or a NO_IDENTITY error that says where it looked. */
+export function requireIdentity(options: ContextOptions): LoadedIdentity {
+  const store = new IdentityStore({env: options.env})
+  const found = store.find()
+  if (!found) {
+    throw noIdentity(
+      `no identity: none in SECRETS_IDENTITY, SECRETS_IDENTITY_FILE, the OS keychain or ${identityFilePath(options.env, process.env.HOME ?? '~')}`,
+      'run `secrets identity` to create yours, then ask an owner of the vault to `secrets permit` it',
+    )
+  }
+
+  if (found.warning) options.warn(found.warning)
+  return found
+}
+
+export async function openStore(options: ContextOptions): Promise<SecretStore> {
+  const location = vaultLocation(options)
+  const [config] = await Promise.all([loadConfig(location.path), loadSodium()])
+  return SqliteStore.open(location.path, {
+    now: now(options.env),
+    maxValueBytes: config.maxValueBytes,
+    identity: (): Identity => requireIdentity(options).identity,
+    defaultBranch: () => options.env.CI_COMMIT_REF_NAME || currentBranch(options.cwd) || '',
+  })
+}

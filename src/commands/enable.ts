@@ -1,0 +1,43 @@
+import {userInfo} from 'node:os'
+
+import {Flags} from '@oclif/core'
+
+import {BaseCommand} from '../base-command.js'
+import {now} from '../clock.js'
+import {vaultLocation} from '../command-context.js'
+import {loadSodium} from '../crypto/sodium.js'
+import {gitConfig} from '../git/repository.js'
+import {IdentityStore} from '../keychain/identity-store.js'
+import {type EnableResult, enableVault} from '../vault/enable-vault.js'
+
+export default class Enable extends BaseCommand {
+  static summary = 'Create the vault (.secrets/vault.db) in this repository, with you as its owner.'
+  static description =
+    'Creates your identity in the OS keychain if you have none, then the vault at the repository root with you as its first member (owner). Commit .secrets/ to share it.'
+
+  static examples = ['<%= config.bin %> enable', '<%= config.bin %> enable --name alice']
+
+  static flags = {
+    name: Flags.string({summary: 'Your member name in the vault (default: git user.email, else your login name).'}),
+  }
+
+  async run(): Promise<EnableResult & {recipient: string; identitySource: string}> {
+    const {flags} = await this.parse(Enable)
+    const context = {env: this.env, cwd: process.cwd(), vaultFlag: flags.vault, warn: (m: string) => this.warning(m)}
+    const location = vaultLocation(context)
+    await loadSodium()
+    const loaded = new IdentityStore({env: this.env}).findOrCreate()
+    if (loaded.warning) this.warning(loaded.warning)
+    const name = `user:${flags.name ?? gitConfig(location.repoRoot ?? process.cwd(), 'user.email') ?? userInfo().username}`
+    const result = enableVault(location.path, loaded.identity, name, now(this.env))
+    if (!result.created) {
+      this.say(`secrets is already enabled: ${location.path} (nothing changed)`)
+    } else {
+      if (loaded.created) this.say(`created your identity in ${loaded.location}`)
+      this.say(`created ${location.path} with ${name} as owner`)
+      this.say('commit .secrets/ to share the vault; names and scopes are visible in it, values are encrypted')
+    }
+
+    return {...result, recipient: loaded.identity.recipient.toString(), identitySource: loaded.source}
+  }
+}

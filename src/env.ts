@@ -1,0 +1,18 @@
+// Every environment variable the tool reads, named once (as sops does), with what it means.
+
+/** The private identity itself (`SECRETS-IDENTITY-1…`), for CI: put it in a masked, protected variable. */
+export const SECRETS_IDENTITY = 'SECRETS_IDENTITY'
+/** A file holding the private identity. */
+export const SECRETS_IDENTITY_FILE = 'SECRETS_IDENTITY_FILE'
+/** The vault file to use instead of `<repo root>/.secrets/vault.db`. */
+export const SECRETS_VAULT = 'SECRETS_VAULT'
+/** The clock, as ISO 8601: for tests and for "what will be overdue on …" questions. */
+export const SECRETS_NOW = 'SECRETS_NOW'
+/** `off` skips the OS keychain (the identity then lives in the config directory). */
+export const SECRETS_KEYCHAIN = 'SECRETS_KEYCHAIN'
+/** The keychain service name (default `secrets`); separate names keep separate identities. */
+export const SECRETS_KEYCHAIN_SERVICE = 'SECRETS_KEYCHAIN_SERVICE'
+/** Set to anything to get stack traces with errors. */
+export const DEBUG = 'DEBUG'
+
+export type Env = Readonly<Record<string, string | undefined>>

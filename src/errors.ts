@@ -1,0 +1,52 @@
+// The one table of exit codes and the one error type the CLI shows to people.
+// Library code throws SecretsError; only src/base-command.ts turns it into output.
+
+export const ExitCode = {
+  OK: 0,
+  ERROR: 1,
+  USAGE: 2,
+  NOT_FOUND: 3,
+  PERMISSION_DENIED: 4,
+  INTEGRITY: 5,
+  NO_IDENTITY: 6,
+  CONFLICT: 7,
+  NO_VAULT: 8,
+} as const
+
+export type ErrorCode = keyof typeof ExitCode
+
+/** What each code means, for `--help`, the README and `--json` consumers. */
+export const EXIT_CODE_HELP: Record<ErrorCode, string> = {
+  OK: 'success',
+  ERROR: 'any other error',
+  USAGE: 'bad flags, arguments or input (names, scopes, descriptions, values)',
+  NOT_FOUND: 'no such secret, member or job',
+  PERMISSION_DENIED: 'your identity is not allowed to do this',
+  INTEGRITY: 'a stored value, signature or bound field failed verification',
+  NO_IDENTITY: 'no identity found, or the keychain is locked or unavailable',
+  CONFLICT: 'the thing already exists (a secret with that name and scope)',
+  NO_VAULT: 'no vault here: run `secrets enable` first',
+}
+
+export class SecretsError extends Error {
+  readonly code: ErrorCode
+  readonly hint?: string
+
+  constructor(code: ErrorCode, message: string, hint?: string) {
+    super(message)
+    this.name = 'SecretsError'
+    this.code = code
+    this.hint = hint
+  }
+
+  get exit(): number {
+    return ExitCode[this.code]
+  }
+}
+
+export const usage = (message: string, hint?: string) => new SecretsError('USAGE', message, hint)
+export const notFound = (message: string, hint?: string) => new SecretsError('NOT_FOUND', message, hint)
+export const denied = (message: string, hint?: string) => new SecretsError('PERMISSION_DENIED', message, hint)
+export const integrity = (message: string, hint?: string) => new SecretsError('INTEGRITY', message, hint)
+export const noIdentity = (message: string, hint?: string) => new SecretsError('NO_IDENTITY', message, hint)
+export const conflict = (message: string, hint?: string) => new SecretsError('CONFLICT', message, hint)

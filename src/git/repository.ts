@@ -1,0 +1,33 @@
+import {execFileSync} from 'node:child_process'
+import {existsSync} from 'node:fs'
+import {dirname, join, resolve} from 'node:path'
+
+/** The nearest directory at or above `from` that holds `.git` (a directory or a worktree file). */
+export function findRepoRoot(from: string): string | undefined {
+  let dir = resolve(from)
+  for (;;) {
+    if (existsSync(join(dir, '.git'))) return dir
+    const parent = dirname(dir)
+    if (parent === dir) return undefined
+    dir = parent
+  }
+}
+
+/** The checked-out branch, or undefined (detached HEAD, no git, not a repository). */
+export function currentBranch(cwd: string): string | undefined {
+  try {
+    const out = execFileSync('git', ['symbolic-ref', '--quiet', '--short', 'HEAD'], {cwd, stdio: ['ignore', 'pipe', 'ignore']})
+    return out.toString().trim() || undefined
+  } catch {
+    return undefined
+  }
+}
+
+/** A git config value of the repository, or undefined. */
+export function gitConfig(cwd: string, key: string): string | undefined {
+  try {
+    return execFileSync('git', ['config', '--get', key], {cwd, stdio: ['ignore', 'pipe', 'ignore']}).toString().trim() || undefined
+  } catch {
+    return undefined
+  }
+}

@@ -1,0 +1,55 @@
+import {DAY_MS} from '../clock.js'
+import type {SecretRow, VersionRow} from './records.js'
+import {versionsOf} from './secret-rows.js'
+import type {Vault} from './vault.js'
+
+export type RotationStatus = 'OK' | 'APPROACHING' | 'OVERDUE'
+
+/** What `list` and `--json` show of a secret: metadata only, never a value. */
+export interface SecretSummary {
+  name: string
+  environment: string
+  branch: string
+  description: string | null
+  version: number
+  createdAt: string
+  updatedAt: string
+  updatedBy: string
+  rotationDays: number | null
+  rotation: {status: RotationStatus; dueAt: string} | null
+  variable: boolean
+  file: boolean
+  protected: boolean
+  ref: string | null
+}
+
+/** A reminder is APPROACHING within this many days of being due (GitLab's window). */
+export const APPROACHING_DAYS = 7
+
+export function rotationStatus(lastRotated: string, days: number, now: Date): {status: RotationStatus; dueAt: string} {
+  const due = Date.parse(lastRotated) + days * DAY_MS
+  const left = due - now.getTime()
+  const status: RotationStatus = left <= 0 ? 'OVERDUE' : left <= APPROACHING_DAYS * DAY_MS ? 'APPROACHING' : 'OK'
+  return {status, dueAt: new Date(due).toISOString()}
+}
+
+export function summarize(vault: Vault, secret: SecretRow, now: Date, versions: VersionRow[] = versionsOf(vault, secret.id)): SecretSummary {
+  const current = versions.at(-1)
+  const updatedAt = current?.created_at ?? secret.created_at
+  return {
+    name: secret.name,
+    environment: secret.environment,
+    branch: secret.branch,
+    description: secret.description,
+    version: versions.length,
+    createdAt: secret.created_at,
+    updatedAt,
+    updatedBy: vault.memberName(current?.author_id ?? secret.author_id),
+    rotationDays: secret.rotation_days,
+    rotation: secret.rotation_days === null ? null : rotationStatus(updatedAt, secret.rotation_days, now),
+    variable: secret.variable === 1,
+    file: secret.file === 1,
+    protected: secret.protected === 1,
+    ref: secret.ref,
+  }
+}

@@ -1,0 +1,70 @@
+import type {Identity} from '../crypto/identity.js'
+import {type NewSecret, addSecret} from './add-secret.js'
+import {readCurrentValue} from './read-secret.js'
+import {removeSecret} from './remove-secret.js'
+import {liveSecrets} from './secret-rows.js'
+import {type SecretSummary, summarize} from './secret-summary.js'
+import {type Selector, resolveSecret, selectExact} from './select-secret.js'
+import {Session} from './session.js'
+import type {RevealedSecret, SecretStore} from './store.js'
+import {Vault} from './vault.js'
+
+export interface SqliteStoreOptions {
+  now: Date
+  maxValueBytes: number
+  /** Asked only when an operation needs a key: listing needs none. */
+  identity: () => Identity
+  /** The branch `get --environment` resolves against when --branch is not given. */
+  defaultBranch: () => string
+}
+
+/** The vault file in the repository. */
+export class SqliteStore implements SecretStore {
+  private session?: Session
+
+  private constructor(
+    private readonly vault: Vault,
+    private readonly options: SqliteStoreOptions,
+  ) {}
+
+  static open(path: string, options: SqliteStoreOptions): SqliteStore {
+    return new SqliteStore(Vault.open(path), options)
+  }
+
+  get location(): string {
+    return this.vault.path
+  }
+
+  list(): SecretSummary[] {
+    return liveSecrets(this.vault).map((secret) => {
+      this.vault.verifySecret(secret)
+      return summarize(this.vault, secret, this.options.now)
+    })
+  }
+
+  add(input: NewSecret, value: Uint8Array): SecretSummary {
+    return addSecret(this.unlock(), input, value, this.options)
+  }
+
+  reveal(selector: Selector): RevealedSecret {
+    const secret = resolveSecret(this.vault, selector, this.options.defaultBranch)
+    const session = this.unlock()
+    const {value} = readCurrentValue(session, secret)
+    return {summary: summarize(this.vault, secret, this.options.now), value}
+  }
+
+  remove(selector: Selector): SecretSummary {
+    const secret = selectExact(this.vault, selector)
+    return removeSecret(this.unlock(), secret, this.options.now)
+  }
+
+  close(): void {
+    if (this.session) this.session.close()
+    else this.vault.close()
+  }
+
+  private unlock(): Session {
+    this.session ??= Session.open(this.vault, this.options.identity())
+    return this.session
+  }
+}

@@ -1,0 +1,24 @@
+// The interface commands and `run` use to reach secrets, as sops' key sources do: a later
+// shared backend (OpenBao/Vault KV v2 with JWT login from CI ID tokens) implements it
+// without touching the commands.
+import type {NewSecret} from './add-secret.js'
+import type {SecretSummary} from './secret-summary.js'
+import type {Selector} from './select-secret.js'
+
+export interface RevealedSecret {
+  summary: SecretSummary
+  value: Uint8Array
+}
+
+export interface SecretStore {
+  /** Where the store lives, for messages. */
+  readonly location: string
+  /** Metadata of every live secret; needs no identity. */
+  list(): SecretSummary[]
+  add(input: NewSecret, value: Uint8Array): SecretSummary
+  /** The value `get` prints: resolved as `run` resolves a scope. */
+  reveal(selector: Selector): RevealedSecret
+  /** `selector` names the exact scope. */
+  remove(selector: Selector): SecretSummary
+  close(): void
+}
