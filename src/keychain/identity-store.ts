@@ -98,7 +98,7 @@ export class IdentityStore {
     if (found) return found
 
     const identity = Identity.generate()
-    const text = identity.toString()
+    const text = identity.toSecretText()
     if (this.keychain) {
       try {
         this.keychain.set(DEFAULT_ACCOUNT, text)
@@ -130,7 +130,7 @@ export class IdentityStore {
   }
 
   private storeInFile(identity: Identity, why: string): LoadedIdentity {
-    this.fileKeychain.set(DEFAULT_ACCOUNT, identity.toString())
+    this.fileKeychain.set(DEFAULT_ACCOUNT, identity.toSecretText())
     return {
       identity,
       source: 'file',

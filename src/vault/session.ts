@@ -1,4 +1,4 @@
-import {generateDataKey, hash, randomId, wipe} from '../crypto/index.js'
+import {KEY_COMMITMENT, generateDataKey, hash, randomId, wipe} from '../crypto/index.js'
 import {DecryptionFailed} from '../crypto/errors.js'
 import type {Identity} from '../crypto/identity.js'
 import {Recipient} from '../crypto/recipient.js'
@@ -146,7 +146,7 @@ export class Session {
 }
 
 export function commitment(key: Uint8Array): Uint8Array {
-  return hash(concat(new TextEncoder().encode('secrets/v1/key-commitment'), key), COMMITMENT_BYTES)
+  return hash(concat(new TextEncoder().encode(KEY_COMMITMENT), key), COMMITMENT_BYTES)
 }
 
 function concat(a: Uint8Array, b: Uint8Array): Uint8Array {

@@ -1,0 +1,111 @@
+import {describe, expect, it} from 'vitest'
+import {
+  DecryptionFailed,
+  type ValueContext,
+  decryptValue,
+  encryptValue,
+  generateDataKey,
+  loadSodium,
+  randomId,
+} from '../../src/crypto/index.js'
+
+// Top-level: some fixtures below are built at module load, before any hook runs.
+await loadSodium()
+
+const ctx: ValueContext = {
+  vaultId: randomId(),
+  secretId: randomId(),
+  versionId: randomId(),
+  name: 'DB_PASSWORD',
+  environment: 'production',
+  branch: 'main',
+  epochId: randomId(),
+  dataKeyId: randomId(),
+}
+const plaintext = new TextEncoder().encode('s3cr3t value')
+
+describe('values', () => {
+  it('round-trip with a fresh nonce each time', () => {
+    const key = generateDataKey()
+    const a = encryptValue(key, ctx, plaintext)
+    const b = encryptValue(key, ctx, plaintext)
+    expect(Buffer.from(a.nonce).equals(Buffer.from(b.nonce))).toBe(false)
+    expect(a.nonce.length).toBe(24)
+    expect(new TextDecoder().decode(decryptValue(key, ctx, a.nonce, a.ciphertext))).toBe('s3cr3t value')
+  })
+
+  it('fail with another data key', () => {
+    const {nonce, ciphertext} = encryptValue(generateDataKey(), ctx, plaintext)
+    expect(() => decryptValue(generateDataKey(), ctx, nonce, ciphertext)).toThrow(DecryptionFailed)
+  })
+
+  it('fail when any byte of the ciphertext changes', () => {
+    const key = generateDataKey()
+    const {nonce, ciphertext} = encryptValue(key, ctx, plaintext)
+    for (let i = 0; i < ciphertext.length; i++) {
+      const changed = Uint8Array.from(ciphertext)
+      changed[i] = (changed[i] as number) ^ 0x80
+      expect(() => decryptValue(key, ctx, nonce, changed), `byte ${i}`).toThrow(DecryptionFailed)
+    }
+  })
+
+  it('fail when any byte of the nonce changes', () => {
+    const key = generateDataKey()
+    const {nonce, ciphertext} = encryptValue(key, ctx, plaintext)
+    for (let i = 0; i < nonce.length; i++) {
+      const changed = Uint8Array.from(nonce)
+      changed[i] = (changed[i] as number) ^ 0x01
+      expect(() => decryptValue(key, ctx, changed, ciphertext), `byte ${i}`).toThrow(DecryptionFailed)
+    }
+  })
+
+  it.each(Object.keys(ctx) as (keyof ValueContext)[])('fail when the context field %s changes', (field) => {
+    const key = generateDataKey()
+    const {nonce, ciphertext} = encryptValue(key, ctx, plaintext)
+    const moved = {...ctx, [field]: `${ctx[field]}x`}
+    expect(() => decryptValue(key, moved, nonce, ciphertext)).toThrow(DecryptionFailed)
+  })
+
+  it('fail when context fields swap values', () => {
+    const key = generateDataKey()
+    const swapped = {...ctx, environment: 'main', branch: 'production'}
+    const {nonce, ciphertext} = encryptValue(key, {...ctx, environment: 'production', branch: 'main'}, plaintext)
+    expect(() => decryptValue(key, swapped, nonce, ciphertext)).toThrow(DecryptionFailed)
+  })
+
+  it('fail, as DecryptionFailed, on truncated or malformed input', () => {
+    const key = generateDataKey()
+    const {nonce, ciphertext} = encryptValue(key, ctx, plaintext)
+    expect(() => decryptValue(key, ctx, nonce, ciphertext.subarray(0, ciphertext.length - 1))).toThrow(DecryptionFailed)
+    expect(() => decryptValue(key, ctx, nonce, new Uint8Array(0))).toThrow(DecryptionFailed)
+    expect(() => decryptValue(key, ctx, nonce.subarray(0, 12), ciphertext)).toThrow(DecryptionFailed)
+    expect(() => decryptValue(key.subarray(0, 16), ctx, nonce, ciphertext)).toThrow(DecryptionFailed)
+  })
+
+  it('say nothing secret when they fail', () => {
+    const key = generateDataKey()
+    const {nonce, ciphertext} = encryptValue(key, ctx, plaintext)
+    try {
+      decryptValue(generateDataKey(), ctx, nonce, ciphertext)
+      expect.unreachable()
+    } catch (error) {
+      const text = `${(error as Error).message} ${(error as Error).stack}`
+      expect(text).not.toContain('s3cr3t')
+      expect(text).not.toContain(Buffer.from(key).toString('hex'))
+    }
+  })
+})
+
+describe('ids and keys', () => {
+  it('random ids are 32 lower-case hex characters and distinct', () => {
+    const ids = new Set(Array.from({length: 100}, randomId))
+    expect(ids.size).toBe(100)
+    for (const id of ids) expect(id).toMatch(/^[0-9a-f]{32}$/)
+  })
+
+  it('data keys are 32 bytes and distinct', () => {
+    const a = generateDataKey()
+    expect(a.length).toBe(32)
+    expect(Buffer.from(a).equals(Buffer.from(generateDataKey()))).toBe(false)
+  })
+})
