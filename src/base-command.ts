@@ -52,11 +52,17 @@ export function toSecretsError(error: Error & {oclif?: {exit?: number}}): Secret
   if (error instanceof SecretsError) return error
   if (error instanceof Errors.ExitError) return new SecretsError('ERROR', 'exited', undefined)
   const parseError = error.constructor.name.endsWith('Error') && 'parse' in error
-  const firstLine = (error.message.split('\n')[0] ?? '').trim()
-  const message = firstLine.replace(/^\w/, (c) => c.toLowerCase()).replace(/\.$/, '')
+  const message = oneLine(error.message)
   if (parseError || error.oclif?.exit === ExitCode.USAGE) {
     return new SecretsError('USAGE', message, 'see --help')
   }
 
   return new SecretsError('ERROR', message || 'unexpected error', process.env[DEBUG] ? undefined : 'set DEBUG=1 for details')
+}
+
+/** oclif's messages can span lines ("The following error occurred:\n  All of …"); keep the substance. */
+function oneLine(text: string): string {
+  const lines = text.split('\n').map((l) => l.trim()).filter((l) => l !== '' && !/^see more help with/i.test(l))
+  const first = lines[0]?.endsWith(':') && lines.length > 1 ? lines[1]! : (lines[0] ?? '')
+  return first.replace(/^\w/, (c) => c.toLowerCase()).replace(/\.$/, '')
 }
