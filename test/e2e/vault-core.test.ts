@@ -121,6 +121,18 @@ describe('a new user in a git repository', () => {
     expect(repo.run(alice, ['get', 'OLD_TOKEN']).stdout).toBe('new-token-value')
   })
 
+  it('refuses to print a value to a terminal without --reveal', () => {
+    enable()
+    repo.run(alice, ['add', 'TTY_SECRET'], {input: 'terminal-value-1'})
+    const refused = repo.runInTerminal(alice, ['get', 'TTY_SECRET'])
+    expect(refused.code).toBe(ExitCode.USAGE)
+    expect(refused.stdout).toContain('error: refusing to print a secret value to a terminal')
+    expect(refused.stdout).not.toContain('terminal-value-1')
+    const revealed = repo.runInTerminal(alice, ['get', 'TTY_SECRET', '--reveal'])
+    expect(revealed.code).toBe(0)
+    expect(revealed.stdout).toBe('terminal-value-1\n')
+  })
+
   it('shows the identity with --json', () => {
     enable()
     const {stdout, code} = repo.run(alice, ['identity', '--json'])

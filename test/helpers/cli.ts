@@ -52,6 +52,19 @@ export class TempRepo {
     return {code: result.status ?? -1, stdout: result.stdout, stderr: result.stderr}
   }
 
+  /** Runs the CLI with a pseudo-terminal as stdin and stdout (util-linux `script`). */
+  runInTerminal(person: Person, args: string[]): CliResult {
+    const command = [process.execPath, BIN, ...args].map((a) => `'${a.replaceAll("'", "'\\''")}'`).join(' ')
+    const result = spawnSync('script', ['-qec', command, '/dev/null'], {
+      cwd: this.dir,
+      input: '',
+      env: cleanEnv({HOME: person.home, XDG_CONFIG_HOME: join(person.home, '.config'), ...person.env}),
+      encoding: 'utf8',
+      timeout: 20_000,
+    })
+    return {code: result.status ?? -1, stdout: result.stdout.replaceAll('\r\n', '\n'), stderr: result.stderr}
+  }
+
   get vaultPath(): string {
     return join(this.dir, '.secrets', 'vault.db')
   }
