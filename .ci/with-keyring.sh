@@ -5,11 +5,16 @@ set -euo pipefail
 
 export XDG_DATA_HOME
 XDG_DATA_HOME=$(mktemp -d)
-export XDG_RUNTIME_DIR="${XDG_RUNTIME_DIR:-$(mktemp -d)}"
+made_runtime_dir=
+if [ -z "${XDG_RUNTIME_DIR:-}" ]; then
+  XDG_RUNTIME_DIR=$(mktemp -d)
+  made_runtime_dir=$XDG_RUNTIME_DIR
+fi
+export XDG_RUNTIME_DIR
 
 printf %s ci-keyring-password | gnome-keyring-daemon --foreground --unlock --components=secrets >/dev/null 2>&1 &
 daemon=$!
-trap 'kill "$daemon" 2>/dev/null || true; rm -rf "$XDG_DATA_HOME"' EXIT
+trap 'kill "$daemon" 2>/dev/null || true; rm -rf "$XDG_DATA_HOME" ${made_runtime_dir:+"$made_runtime_dir"}' EXIT
 
 for _ in $(seq 100); do
   if dbus-send --session --print-reply --dest=org.freedesktop.DBus /org/freedesktop/DBus \

@@ -1,4 +1,6 @@
 // What a command needs from its surroundings, built in one place from flags and environment.
+import {homedir} from 'node:os'
+
 import {now} from './clock.js'
 import type {Identity} from './crypto/identity.js'
 import {loadSodium} from './crypto/sodium.js'
@@ -29,7 +31,7 @@ export function requireIdentity(options: ContextOptions): LoadedIdentity {
   const found = store.find()
   if (!found) {
     throw noIdentity(
-      `no identity: none in SECRETS_IDENTITY, SECRETS_IDENTITY_FILE, the OS keychain or ${identityFilePath(options.env, process.env.HOME ?? '~')}`,
+      `no identity: none in SECRETS_IDENTITY, SECRETS_IDENTITY_FILE, the OS keychain or ${identityFilePath(options.env, options.env.HOME || homedir())}`,
       'run `secrets identity` to create yours, then ask an owner of the vault to `secrets permit` it',
     )
   }

@@ -46,8 +46,7 @@ export default class Add extends BaseCommand {
     })
     const store = await openStore({env: this.env, cwd: process.cwd(), vaultFlag: flags.vault, warn: (m) => this.warning(m)})
     try {
-      const value = await readValue(`value for ${input.name}`)
-      const summary = store.add(input, value)
+      const summary = await store.add(input, () => readValue(`value for ${input.name}`))
       this.say(`added ${summary.name} (environment ${summary.environment}, branch ${summary.branch}), version 1`)
       return summary
     } finally {

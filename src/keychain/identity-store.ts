@@ -43,14 +43,20 @@ export class IdentityStore {
     this.keychainDisabled = !options.keychain && options.env[SECRETS_KEYCHAIN] === 'off'
     this.keychain =
       options.keychain ?? (this.keychainDisabled ? undefined : new OsKeychain(options.env[SECRETS_KEYCHAIN_SERVICE] || 'secrets'))
-    this.fileKeychain = new FileKeychain(identityFilePath(options.env, options.home ?? homedir()))
+    this.fileKeychain = new FileKeychain(identityFilePath(options.env, options.home ?? (options.env.HOME || homedir())))
   }
 
   /** The identity in use, or undefined when there is none anywhere. Never creates one. */
   find(): LoadedIdentity | undefined {
+    const {found, keychainProblem} = this.lookup()
+    if (!found && keychainProblem) throw noIdentity('no identity found', `${keychainProblem}; run \`secrets identity\` to create one`)
+    return found
+  }
+
+  private lookup(): {found?: LoadedIdentity; keychainProblem?: string} {
     const fromEnv = this.env[SECRETS_IDENTITY]
     if (fromEnv !== undefined && fromEnv.trim() !== '') {
-      return {identity: parse(fromEnv, SECRETS_IDENTITY), source: 'env', location: SECRETS_IDENTITY, created: false}
+      return {found: {identity: parse(fromEnv, SECRETS_IDENTITY), source: 'env', location: SECRETS_IDENTITY, created: false}}
     }
 
     const file = this.env[SECRETS_IDENTITY_FILE]
@@ -63,38 +69,40 @@ export class IdentityStore {
       }
 
       if (!text) throw noIdentity(`no identity in ${SECRETS_IDENTITY_FILE}: ${file}`)
-      return {identity: parse(text, file), source: 'env-file', location: file, created: false}
+      return {found: {identity: parse(text, file), source: 'env-file', location: file, created: false}}
     }
 
-    let warning: string | undefined
+    let keychainProblem: string | undefined
     if (this.keychain) {
       try {
         const text = this.keychain.get(DEFAULT_ACCOUNT)
-        if (text) return {identity: parse(text, this.keychain.description), source: 'keychain', location: this.keychain.description, created: false}
+        if (text) {
+          return {found: {identity: parse(text, this.keychain.description), source: 'keychain', location: this.keychain.description, created: false}}
+        }
       } catch (error) {
         if (!(error instanceof KeychainUnavailable)) throw error
-        warning = `the OS keychain is unavailable (${error.message})`
+        keychainProblem = `the OS keychain is unavailable (${error.message})`
       }
     }
 
     const text = this.fileKeychain.get(DEFAULT_ACCOUNT)
     if (text) {
-      return {
+      const found: LoadedIdentity = {
         identity: parse(text, this.fileKeychain.path),
         source: 'file',
         location: this.fileKeychain.path,
         created: false,
         warning: this.fileKeychain.isExposed() ? `${this.fileKeychain.path} is readable by others: chmod 600 it` : undefined,
       }
+      return {found}
     }
 
-    if (warning) throw noIdentity('no identity found', `${warning}; run \`secrets identity\` to create one`)
-    return undefined
+    return {keychainProblem}
   }
 
   /** The identity in use; a new one is made and stored when there is none. */
   findOrCreate(): LoadedIdentity {
-    const found = this.find()
+    const {found} = this.lookup()
     if (found) return found
 
     const identity = Identity.generate()

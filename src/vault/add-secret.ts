@@ -32,18 +32,24 @@ export function checkNewSecret(input: NewSecret): NewSecret {
   return input
 }
 
-/** Adds a secret and its first version, in one transaction. */
-export function addSecret(session: Session, input: NewSecret, value: Uint8Array, options: {now: Date; maxValueBytes: number}): SecretSummary {
+/**
+ * Adds a secret and its first version, in one transaction. The value is asked for only once
+ * everything else has been checked, so nobody types a secret into a command that then fails.
+ */
+export async function addSecret(
+  session: Session,
+  input: NewSecret,
+  readValue: () => Promise<Uint8Array>,
+  options: {now: Date; maxValueBytes: number},
+): Promise<SecretSummary> {
   checkNewSecret(input)
-  checkValue(value, options.maxValueBytes)
   const {vault, identity, member} = session
   session.require('create', describeSecret(input))
+  refuseClash(session, input)
+  const value = checkValue(await readValue(), options.maxValueBytes)
 
   return vault.write(() => {
-    const clash = liveSecrets(vault, input.name).find((s) => s.environment === input.environment && s.branch === input.branch)
-    if (clash) {
-      throw conflict(`secret already exists: ${describeSecret(input)}`, 'use `secrets rotate` to give it a new value, or another --environment/--branch')
-    }
+    refuseClash(session, input)
 
     const createdAt = options.now.toISOString()
     const unsigned: Omit<SecretRow, 'signature'> = {
@@ -71,6 +77,13 @@ export function addSecret(session: Session, input: NewSecret, value: Uint8Array,
     const version = writeVersion(session, secret, value, createdAt)
     return summarize(vault, secret, options.now, [version])
   })
+}
+
+function refuseClash(session: Session, input: NewSecret): void {
+  const clash = liveSecrets(session.vault, input.name).find((s) => s.environment === input.environment && s.branch === input.branch)
+  if (clash) {
+    throw conflict(`secret already exists: ${describeSecret(input)}`, 'use `secrets rotate` to give it a new value, or another --environment/--branch')
+  }
 }
 
 /** Encrypts `value` under the scope's current data key and signs it. Call inside a transaction. */

@@ -42,8 +42,8 @@ export class SqliteStore implements SecretStore {
     })
   }
 
-  add(input: NewSecret, value: Uint8Array): SecretSummary {
-    return addSecret(this.unlock(), input, value, this.options)
+  add(input: NewSecret, readValue: () => Promise<Uint8Array>): Promise<SecretSummary> {
+    return addSecret(this.unlock(), input, readValue, this.options)
   }
 
   reveal(selector: Selector): RevealedSecret {

@@ -15,7 +15,8 @@ export interface SecretStore {
   readonly location: string
   /** Metadata of every live secret; needs no identity. */
   list(): SecretSummary[]
-  add(input: NewSecret, value: Uint8Array): SecretSummary
+  /** `readValue` is called only after the secret's metadata and the caller's rights are checked. */
+  add(input: NewSecret, readValue: () => Promise<Uint8Array>): Promise<SecretSummary>
   /** The value `get` prints: resolved as `run` resolves a scope. */
   reveal(selector: Selector): RevealedSecret
   /** `selector` names the exact scope. */

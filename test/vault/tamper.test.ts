@@ -11,8 +11,8 @@ let v: Awaited<ReturnType<typeof tempVault>>
 beforeEach(async () => {
   v = await tempVault()
   const store = v.store()
-  store.add(secret('DB_PASSWORD'), bytes('password-one'))
-  store.add(secret('API_TOKEN', {environment: 'production'}), bytes('token-two'))
+  await store.add(secret('DB_PASSWORD'), async () => bytes('password-one'))
+  await store.add(secret('API_TOKEN', {environment: 'production'}), async () => bytes('token-two'))
   store.close()
 })
 
