@@ -2,6 +2,7 @@ import {existsSync, mkdirSync, writeFileSync} from 'node:fs'
 import {dirname, join} from 'node:path'
 
 import type {Identity} from '../crypto/identity.js'
+import {Session} from './session.js'
 import {Vault} from './vault.js'
 
 export interface EnableResult {
@@ -38,7 +39,15 @@ export function enableVault(path: string, owner: Identity, ownerName: string, no
   mkdirSync(dir, {recursive: true})
   const ignore = join(dir, '.gitignore')
   if (!existsSync(ignore)) writeFileSync(ignore, VAULT_GITIGNORE)
-  const vault = Vault.create(path, owner, ownerName, now.toISOString())
-  vault.close()
+  const createdAt = now.toISOString()
+  const vault = Vault.create(path, owner, ownerName, createdAt)
+  // The first epoch and the `*`/`*` data key, sealed to the owner, exist from the start.
+  const session = new Session(vault, owner, vault.memberByRecipient(owner.recipient)!)
+  try {
+    vault.write(() => session.dataKeyForScope('*', '*', createdAt))
+  } finally {
+    session.close()
+  }
+
   return {path, created: true, vaultId: vault.id, member: ownerName}
 }

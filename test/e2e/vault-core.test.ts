@@ -1,6 +1,7 @@
 import {readdirSync, readFileSync, statSync} from 'node:fs'
 import {join} from 'node:path'
 
+import Database from 'better-sqlite3'
 import {afterEach, beforeEach, describe, expect, it} from 'vitest'
 
 import {ExitCode} from '../../src/errors.js'
@@ -57,6 +58,18 @@ describe('a new user in a git repository', () => {
     repo.run(alice, ['add', 'PEM'], {input: '-----BEGIN-----\nabc\n-----END-----\n'})
     expect(repo.run(alice, ['get', 'ONE_LINE']).stdout).toBe('value-one')
     expect(repo.run(alice, ['get', 'PEM']).stdout).toBe('-----BEGIN-----\nabc\n-----END-----\n')
+  })
+
+  it('makes the creator the owner with the first data key sealed to them', () => {
+    enable()
+    const db = new Database(repo.vaultPath, {readonly: true})
+    const members = db.prepare('SELECT id, name, role FROM members').all() as Array<{id: string; name: string; role: string}>
+    expect(members).toEqual([{id: expect.any(String), name: 'user:alice@example.com', role: 'owner'}])
+    const sealed = db.prepare('SELECT d.environment, d.branch, s.member_id FROM data_keys d JOIN sealed_keys s ON s.data_key_id = d.id').all()
+    expect(sealed).toEqual([{environment: '*', branch: '*', member_id: members[0]!.id}])
+    expect(db.pragma('journal_mode', {simple: true})).toBe('delete')
+    expect(db.pragma('application_id', {simple: true})).toBe(0x53435254)
+    db.close()
   })
 
   it('says a second enable is already done and changes nothing', () => {
