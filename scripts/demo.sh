@@ -43,10 +43,37 @@ grep -c hunter2 .secrets/vault.db || true
 step 'secrets get MISSING   # errors are one line with a distinct exit code'
 secrets get MISSING || echo "(exit code $?)"
 
-step 'secrets remove DEPLOY_TOKEN'
-secrets remove DEPLOY_TOKEN
+step 'secrets remove DB_PASSWORD'
+secrets remove DB_PASSWORD
 
 step secrets list
 secrets list
+
+cat > .gitlab-ci.yml <<'YAML'
+deploy:
+  environment: production
+  script:
+    - echo "deploying with the token file at $DEPLOY_TOKEN"
+    - echo "its content is $(cat "$DEPLOY_TOKEN")"
+    - echo "and the key is $API_KEY"
+  secrets:
+    DEPLOY_TOKEN:                 # file: true is GitLab's default
+      vault: production/deploy/token@ops
+    API_KEY:
+      gitlab_secrets_manager:
+        name: API_KEY
+      file: false
+YAML
+printf '%s\n' '' '$ cat .gitlab-ci.yml'
+cat .gitlab-ci.yml
+
+step 'printf %s "api-key-0123456789" | secrets add API_KEY --environment production'
+printf %s "api-key-0123456789" | secrets add API_KEY --environment production
+
+step 'secrets run --dry-run   # the plan: which secret each variable gets, never a value'
+secrets run --dry-run
+
+step 'secrets run   # the job'"'"'s own script, values masked in its output'
+secrets run
 
 printf '\ndemo finished; the throwaway repository and HOME are deleted\n'

@@ -33,6 +33,8 @@ export abstract class BaseCommand extends Command {
   }
 
   override async catch(error: Error & {exitCode?: number}): Promise<never> {
+    // `this.exit(code)` (e.g. `run` passing its child's status through): nothing to print.
+    if (error instanceof Errors.ExitError) throw error
     const failure = toSecretsError(error)
     if (this.env[DEBUG] && error.stack) process.stderr.write(`${error.stack}\n`)
     if (this.jsonEnabled()) {

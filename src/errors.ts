@@ -11,6 +11,9 @@ export const ExitCode = {
   NO_IDENTITY: 6,
   CONFLICT: 7,
   NO_VAULT: 8,
+  /** As shells say it: the command to run cannot be executed / was not found. */
+  COMMAND_NOT_EXECUTABLE: 126,
+  COMMAND_NOT_FOUND: 127,
 } as const
 
 export type ErrorCode = keyof typeof ExitCode
@@ -26,6 +29,8 @@ export const EXIT_CODE_HELP: Record<ErrorCode, string> = {
   NO_IDENTITY: 'no identity found, or the keychain is locked or unavailable',
   CONFLICT: 'the thing already exists (a secret with that name and scope)',
   NO_VAULT: 'no vault here: run `secrets enable` first',
+  COMMAND_NOT_EXECUTABLE: '`secrets run`: the command cannot be executed',
+  COMMAND_NOT_FOUND: '`secrets run`: the command was not found',
 }
 
 export class SecretsError extends Error {

@@ -53,6 +53,11 @@ export class SqliteStore implements SecretStore {
     return {summary: summarize(this.vault, secret, this.options.now), value}
   }
 
+  valueOf(secret: {name: string; environment: string; branch: string}): Uint8Array {
+    const row = selectExact(this.vault, secret)
+    return readCurrentValue(this.unlock(), row).value
+  }
+
   remove(selector: Selector): SecretSummary {
     const secret = selectExact(this.vault, selector)
     return removeSecret(this.unlock(), secret, this.options.now)

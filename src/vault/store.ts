@@ -19,6 +19,8 @@ export interface SecretStore {
   add(input: NewSecret, readValue: () => Promise<Uint8Array>): Promise<SecretSummary>
   /** The value `get` prints: resolved as `run` resolves a scope. */
   reveal(selector: Selector): RevealedSecret
+  /** The current value of the secret with exactly this name and scope (as `list` gives it). */
+  valueOf(secret: {name: string; environment: string; branch: string}): Uint8Array
   /** `selector` names the exact scope. */
   remove(selector: Selector): SecretSummary
   close(): void

@@ -41,11 +41,16 @@ export class TempRepo {
     return person
   }
 
+  /** The environment a person's commands run with. */
+  envFor(person: Person, extra: Record<string, string> = {}): Record<string, string> {
+    return cleanEnv({HOME: person.home, XDG_CONFIG_HOME: join(person.home, '.config'), ...person.env, ...extra})
+  }
+
   run(person: Person, args: string[], options: {input?: string | Buffer; env?: Record<string, string>; cwd?: string} = {}): CliResult {
     const result = spawnSync(process.execPath, [BIN, ...args], {
       cwd: options.cwd ?? this.dir,
       input: options.input ?? '',
-      env: cleanEnv({HOME: person.home, XDG_CONFIG_HOME: join(person.home, '.config'), ...person.env, ...options.env}),
+      env: this.envFor(person, options.env),
       encoding: 'utf8',
       timeout: 20_000,
     })
@@ -58,7 +63,7 @@ export class TempRepo {
     const result = spawnSync('script', ['-qec', command, '/dev/null'], {
       cwd: this.dir,
       input: '',
-      env: cleanEnv({HOME: person.home, XDG_CONFIG_HOME: join(person.home, '.config'), ...person.env}),
+      env: this.envFor(person),
       encoding: 'utf8',
       timeout: 20_000,
     })

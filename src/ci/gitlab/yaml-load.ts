@@ -1,0 +1,155 @@
+// Text to ConfigValue the way GitLab's loader (Ruby's Psych, YAML 1.1) reads a CI file:
+// a `spec:` header document, `!reference` tags, anchors, aliases and `<<:` merge keys.
+import {type Document, type ScalarTag, type Tags, isAlias, isMap, isScalar, isSeq, parseAllDocuments} from 'yaml'
+
+import {type ConfigMap, type ConfigValue, ReferenceTag, inspectValue} from './config-value.js'
+
+export interface LoadedConfig {
+  /** The configuration document; undefined when the file could not be read as one. */
+  config?: ConfigMap
+  errors: string[]
+}
+
+/** GitLab refuses files whose parsed data is too big (its DeepSize limits); this also stops alias bombs. */
+const MAX_NODES = 250_000
+const MAX_DEPTH = 100
+
+const REFERENCE_TAG = '!reference'
+
+// Psych, not the YAML 1.1 spec: `y`/`n` are strings, and `yes`/`on`/`true` match in any case.
+const psychTrue: ScalarTag = {
+  tag: 'tag:yaml.org,2002:bool',
+  default: true,
+  identify: (value) => value === true,
+  test: /^(?:yes|true|on)$/i,
+  resolve: () => true,
+}
+const psychFalse: ScalarTag = {
+  tag: 'tag:yaml.org,2002:bool',
+  default: true,
+  identify: (value) => value === false,
+  test: /^(?:no|false|off)$/i,
+  resolve: () => false,
+}
+
+// GitLab's safe_load permits no Date class: a timestamp-looking value stays the text written.
+// `<<` stays a plain key too: merges are applied below, Psych's way.
+function psychTags(tags: Tags): Tags {
+  const replaced = new Set(['tag:yaml.org,2002:bool', 'tag:yaml.org,2002:timestamp', 'tag:yaml.org,2002:merge'])
+  const kept = tags.filter((tag) => typeof tag === 'string' || !replaced.has(tag.tag))
+  return [psychTrue, psychFalse, ...kept]
+}
+
+class TooBigError extends Error {}
+
+/** Reads one CI file. Never throws: problems come back as `file:line:col: message` errors. */
+export function loadConfigText(text: string, fileName: string): LoadedConfig {
+  const documents = parseAllDocuments(text, {version: '1.1', merge: false, uniqueKeys: false, customTags: psychTags})
+  const errors: string[] = []
+  for (const document of documents) {
+    for (const error of document.errors) {
+      const at = error.linePos?.[0]
+      const message = error.message.replace(/ at line \d+, column \d+[\s\S]*$/, '')
+      errors.push(at ? `${fileName}:${at.line}:${at.col}: ${message}` : `${fileName}: ${message}`)
+    }
+  }
+
+  if (errors.length > 0) return {errors}
+
+  const nonEmpty = documents.filter((document) => document.contents !== null)
+  const converter = new Converter()
+  let content: ConfigValue
+  try {
+    const first = nonEmpty[0] === undefined ? null : converter.convert(nonEmpty[0].contents, nonEmpty[0], 0)
+    // A header (`spec:` in a first document) is followed by the configuration; without one, GitLab
+    // reads only the first document.
+    const second = nonEmpty[1]
+    content = first instanceof Map && first.has('spec') && second ? converter.convert(second.contents, second, 0) : first
+  } catch (error) {
+    if (error instanceof TooBigError) return {errors: [`${fileName}: The parsed YAML is too big`]}
+    throw error
+  }
+
+  if (!(content instanceof Map)) return {errors: [`${fileName}: Invalid configuration format`]}
+  return {config: content, errors: []}
+}
+
+class Converter {
+  private nodes = 0
+
+  convert(node: unknown, document: Document, depth: number): ConfigValue {
+    this.nodes += 1
+    if (this.nodes > MAX_NODES || depth > MAX_DEPTH) throw new TooBigError()
+
+    if (isAlias(node)) {
+      // Converted again at each use: values are never mutated, and the node budget sees the expansion.
+      const target = node.resolve(document)
+      return target === undefined ? null : this.convert(target, document, depth + 1)
+    }
+
+    if (isScalar(node)) {
+      const value = scalarValue(node.value)
+      return node.tag === REFERENCE_TAG ? new ReferenceTag(undefined, inspectValue(value)) : value
+    }
+
+    if (isSeq(node)) {
+      const items = node.items.map((item) => this.convert(item, document, depth + 1))
+      if (node.tag !== REFERENCE_TAG) return items
+      const path = items.every((item): item is string => typeof item === 'string') && items.length > 0 ? items : undefined
+      return new ReferenceTag(path, inspectValue(items))
+    }
+
+    if (isMap(node)) {
+      const map: ConfigMap = new Map()
+      for (const pair of node.items) {
+        const value = this.convert(pair.value, document, depth + 1)
+        if (isMergeKey(pair.key) && this.merge(map, value)) continue
+        map.set(this.key(pair.key, document, depth + 1), value)
+      }
+
+      return node.tag === REFERENCE_TAG ? new ReferenceTag(undefined, inspectValue(map)) : map
+    }
+
+    return null
+  }
+
+  /**
+   * Psych's `<<:`: the merged mapping's keys override the keys before it; with a list of
+   * mappings, the first one wins. False when the value cannot be merged (kept as a `<<` key).
+   */
+  private merge(map: ConfigMap, value: ConfigValue): boolean {
+    if (value instanceof Map) {
+      for (const [key, item] of value) map.set(key, item)
+      return true
+    }
+
+    if (Array.isArray(value) && value.every((item) => item instanceof Map)) {
+      const merged: ConfigMap = new Map()
+      for (const item of [...value].reverse()) for (const [key, entry] of item as ConfigMap) merged.set(key, entry)
+      for (const [key, item] of merged) map.set(key, item)
+      return true
+    }
+
+    return false
+  }
+
+  /** GitLab symbolizes string keys and leaves others as they are; their text is what names a job. */
+  private key(node: unknown, document: Document, depth: number): string {
+    const value = this.convert(node, document, depth)
+    if (typeof value === 'string') return value
+    if (value === null) return ''
+    return typeof value === 'object' ? inspectValue(value) : String(value)
+  }
+}
+
+function isMergeKey(key: unknown): boolean {
+  return isScalar(key) && key.value === '<<' && key.type === 'PLAIN'
+}
+
+function scalarValue(value: unknown): ConfigValue {
+  if (value === null || value === undefined) return null
+  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') return value
+  if (typeof value === 'bigint') return Number(value)
+  // `!!binary` and the like: their text is the least surprising reading.
+  return String(value)
+}

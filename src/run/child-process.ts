@@ -1,0 +1,93 @@
+// Running the child: stdin inherited, stdout/stderr through the masker, signals forwarded,
+// and its exit status passed through (128 + N for a signal, as shells report it).
+import {spawn} from 'node:child_process'
+import {constants} from 'node:os'
+import type {Readable, Writable} from 'node:stream'
+
+import {SecretsError} from '../errors.js'
+import {maskingStream} from './mask.js'
+
+export const FORWARDED_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const
+
+export interface ChildOptions {
+  env: Record<string, string>
+  cwd: string
+  /** Byte patterns to mask; empty when masking is off. */
+  mask: readonly Buffer[]
+  stdout?: Writable
+  stderr?: Writable
+}
+
+export async function runChild(command: readonly string[], options: ChildOptions): Promise<number> {
+  const [file, ...args] = command
+  if (!file) throw new SecretsError('USAGE', 'no command to run')
+  const masking = options.mask.length > 0
+  const stdout = options.stdout ?? process.stdout
+  const stderr = options.stderr ?? process.stderr
+
+  const child = spawn(file, args, {
+    cwd: options.cwd,
+    env: options.env,
+    stdio: ['inherit', masking ? 'pipe' : 'inherit', masking ? 'pipe' : 'inherit'],
+  })
+
+  const forward = (signal: NodeJS.Signals) => () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill(signal)
+  }
+
+  const handlers = FORWARDED_SIGNALS.map((signal) => [signal, forward(signal)] as const)
+  for (const [signal, handler] of handlers) process.on(signal, handler)
+
+  const pipes = masking ? [pipeMasked(child.stdout!, stdout, options.mask), pipeMasked(child.stderr!, stderr, options.mask)] : []
+
+  try {
+    const status = await new Promise<number>((resolve, reject) => {
+      child.once('error', (error: NodeJS.ErrnoException) => reject(spawnError(file, error)))
+      child.once('exit', (code, signal) => resolve(code ?? 128 + (signal ? constants.signals[signal] : 0)))
+    })
+    // A process the child left behind (`sleep &`, or a grandchild that outlived a signal) can
+    // hold the pipes open for ever: read what is buffered, then stop listening.
+    const drained = Promise.all(pipes.map((p) => p.done))
+    const late = await Promise.race([drained.then(() => false), delay(DRAIN_GRACE_MS).then(() => true)])
+    if (late) {
+      for (const pipe of pipes) pipe.stop()
+      await drained
+    }
+
+    return status
+  } finally {
+    for (const [signal, handler] of handlers) process.off(signal, handler)
+  }
+}
+
+/** How long after the child's exit its output may still arrive. */
+const DRAIN_GRACE_MS = 250
+
+const delay = (ms: number) =>
+  new Promise<void>((resolve) => {
+    setTimeout(resolve, ms).unref()
+  })
+
+function pipeMasked(from: Readable, to: Writable, patterns: readonly Buffer[]): {done: Promise<void>; stop: () => void} {
+  const masker = maskingStream(patterns)
+  const done = new Promise<void>((resolve, reject) => {
+    from.pipe(masker)
+    masker.on('data', (chunk: Buffer) => to.write(chunk))
+    masker.once('end', resolve)
+    masker.once('error', reject)
+  })
+  const stop = () => {
+    from.unpipe(masker)
+    from.destroy()
+    // Ending the masker flushes what it held back.
+    masker.end()
+  }
+
+  return {done, stop}
+}
+
+function spawnError(file: string, error: NodeJS.ErrnoException): SecretsError {
+  if (error.code === 'ENOENT') return new SecretsError('COMMAND_NOT_FOUND', `command not found: ${file}`)
+  if (error.code === 'EACCES') return new SecretsError('COMMAND_NOT_EXECUTABLE', `command cannot be executed: ${file}`, 'is it executable (chmod +x)?')
+  return new SecretsError('ERROR', `cannot run ${file}: ${error.message.toLowerCase()}`)
+}

@@ -1,0 +1,339 @@
+import {spawn} from 'node:child_process'
+import {once} from 'node:events'
+import {Readable, Writable} from 'node:stream'
+import {pipeline} from 'node:stream/promises'
+import {describe, expect, it} from 'vitest'
+import {MASK, MIN_MASK_LENGTH, Masker, maskAll, maskPatterns, maskingStream} from '../../src/run/mask.js'
+
+const bytes = (text: string | Uint8Array): Buffer => (typeof text === 'string' ? Buffer.from(text) : Buffer.from(text))
+
+/** Feeds the chunks to a fresh Masker; the output as text, and what each push returned. */
+function stream(values: readonly string[], chunks: readonly (string | Buffer)[]): {output: string; pushes: string[]} {
+  const masker = new Masker(maskPatterns(values))
+  const pushes = chunks.map((chunk) => masker.push(bytes(chunk)).toString())
+  return {output: pushes.join('') + masker.flush().toString(), pushes}
+}
+
+/** The text cut before each of the given offsets. */
+function cut(text: string, ...offsets: number[]): string[] {
+  const points = [0, ...offsets, text.length]
+  return points.slice(1).map((end, i) => text.slice(points[i], end))
+}
+
+const oneByteAtATime = (data: Buffer): Buffer[] => [...data].map((byte) => Buffer.of(byte))
+
+describe('maskPatterns', () => {
+  it('keeps values of at least 8 characters, longest first, without duplicates', () => {
+    const patterns = maskPatterns(['short', 'exactly8', 'a-longer-value', 'exactly8', new TextEncoder().encode('exactly8')])
+    expect(patterns.map(String)).toEqual(['a-longer-value', 'exactly8'])
+    expect(MIN_MASK_LENGTH).toBe(8)
+  })
+
+  it('counts characters, not bytes', () => {
+    // 7 characters in 9 bytes; 8 characters in 16 bytes.
+    expect(maskPatterns(['pässwör'])).toEqual([])
+    expect(maskPatterns(['пароль12']).map(String)).toEqual(['пароль12'])
+  })
+
+  it('adds each line of a multi-line value that is long enough', () => {
+    const key = '-----BEGIN KEY-----\r\nMIIEvQIBADANBgkq\r\nshort\r\n-----END KEY-----\n'
+    expect(maskPatterns([key]).map(String)).toEqual([key, '-----BEGIN KEY-----', '-----END KEY-----', 'MIIEvQIBADANBgkq'])
+  })
+})
+
+describe('Masker', () => {
+  const secret = 'hunter2-is-my-password'
+
+  it('masks a value in one chunk', () => {
+    expect(stream([secret], [`login with ${secret} now\n`]).output).toBe(`login with ${MASK} now\n`)
+  })
+
+  it('masks a value split across two, three or many chunks', () => {
+    const line = `password=${secret}; done\n`
+    const start = line.indexOf(secret)
+    expect(stream([secret], cut(line, start + 5)).output).toBe(`password=${MASK}; done\n`)
+    expect(stream([secret], cut(line, start + 3, start + 11)).output).toBe(`password=${MASK}; done\n`)
+    expect(stream([secret], cut(line, 2, start, start + 1, start + 2, start + 9, start + 20, start + 22)).output).toBe(`password=${MASK}; done\n`)
+  })
+
+  it('masks a value arriving one byte at a time', () => {
+    const masker = new Masker(maskPatterns([secret]))
+    const pushes = oneByteAtATime(bytes(`x${secret}y${secret}`)).map((chunk) => masker.push(chunk).toString())
+    expect(pushes.join('') + masker.flush().toString()).toBe(`x${MASK}y${MASK}`)
+    // Nothing of the value leaves early: the byte that completes it releases the mask.
+    expect(pushes.slice(0, secret.length).join('')).toBe('x')
+    expect(pushes[secret.length]).toBe(MASK)
+  })
+
+  it('does not mask values shorter than 8 characters', () => {
+    expect(stream(['1234567', 'abc'], ['1234567 abc 12345678\n']).output).toBe('1234567 abc 12345678\n')
+  })
+
+  it('masks each line of a multi-line value, also when the lines appear apart', () => {
+    const value = 'first-line-of-it\nsecond-line-here\nshort\n'
+    expect(stream([value], [`[${value}]`]).output).toBe(`[${MASK}]`)
+    expect(stream([value], ['a second-line-here b\n', 'c first-line-of-it d short\n']).output).toBe(`a ${MASK} b\nc ${MASK} d short\n`)
+    // Reformatted by the child: each line is still masked.
+    expect(stream([value], ['first-line-of-it\r\nsecond-line-here\r\n']).output).toBe(`${MASK}\r\n${MASK}\r\n`)
+  })
+
+  it('masks the longest value when one contains another', () => {
+    const inner = 'password'
+    const outer = 'my-password-123'
+    expect(stream([inner, outer], [`${outer} ${inner} my-${inner}`]).output).toBe(`${MASK} ${MASK} my-${MASK}`)
+    expect(stream([inner, outer], cut(`${outer}!`, 11)).output).toBe(`${MASK}!`)
+  })
+
+  it('masks overlapping values from the left: the first match wins, the rest of the other is shown', () => {
+    expect(stream(['abcdefghij', 'ghijklmnop'], ['abcdefghijklmnop']).output).toBe(`${MASK}klmnop`)
+    expect(stream(['abcdefghij', 'ghijklmnop'], 'abcdefghijklmnop'.split('')).output).toBe(`${MASK}klmnop`)
+  })
+
+  it('masks a value at the very start and the very end', () => {
+    expect(stream([secret], [secret]).output).toBe(MASK)
+    expect(stream([secret], [`${secret} middle ${secret}`]).output).toBe(`${MASK} middle ${MASK}`)
+    expect(stream([secret], cut(`${secret} middle ${secret}`, 4, 30)).output).toBe(`${MASK} middle ${MASK}`)
+  })
+
+  it('masks repeated adjacent values', () => {
+    expect(stream(['s3cr3tpw'], ['s3cr3tpws3cr3tpws3cr3tpw']).output).toBe(MASK.repeat(3))
+    expect(stream(['s3cr3tpw'], cut('s3cr3tpws3cr3tpws3cr3tpw', 7, 9, 16)).output).toBe(MASK.repeat(3))
+  })
+
+  it('masks a UTF-8 value split inside a character', () => {
+    const value = 'pässwörd-ñ-秘密'
+    const line = Buffer.from(`ÿ ${value} ü`)
+    const inside = line.indexOf(Buffer.from('ö')) + 1
+    const masker = new Masker(maskPatterns([value]))
+    const output = Buffer.concat([masker.push(line.subarray(0, inside)), masker.push(line.subarray(inside)), masker.flush()])
+    expect(output.toString()).toBe(`ÿ ${MASK} ü`)
+  })
+
+  it('masks binary data', () => {
+    const value = Uint8Array.of(0x00, 0xff, 0xfe, 0x80, 0x0a, 0x0d, 0x00, 0x01, 0xc3)
+    const data = Buffer.concat([Buffer.of(0xff, 0x00), Buffer.from(value), Buffer.of(0x80, 0xff)])
+    const masker = new Masker(maskPatterns([value]))
+    const output = Buffer.concat([...oneByteAtATime(data).map((chunk) => masker.push(chunk)), masker.flush()])
+    expect(output).toEqual(Buffer.concat([Buffer.of(0xff, 0x00), Buffer.from(MASK), Buffer.of(0x80, 0xff)]))
+  })
+
+  it('holds nothing back when nothing could be a secret', () => {
+    const masker = new Masker(maskPatterns(['abcdefgh']))
+    expect(masker.push(bytes('hello world\n')).toString()).toBe('hello world\n')
+    expect(masker.push(bytes('no newline here')).toString()).toBe('no newline here')
+    expect(masker.held).toBe(0)
+  })
+
+  it('holds back only a suffix that could begin a secret', () => {
+    const masker = new Masker(maskPatterns(['abcdefgh']))
+    expect(masker.push(bytes('token: abc')).toString()).toBe('token: ')
+    expect(masker.held).toBe(3)
+    expect(masker.push(bytes('xyz')).toString()).toBe('abcxyz')
+    expect(masker.push(bytes('abcabcde')).toString()).toBe('abc')
+    expect(masker.flush().toString()).toBe('abcde')
+  })
+
+  it('waits for a longer value while a shorter one is complete', () => {
+    const patterns = maskPatterns(['abcdefgh', 'abcdefghijkl'])
+    const longer = new Masker(patterns)
+    expect(longer.push(bytes('>abcdefgh')).toString()).toBe('>')
+    expect(longer.push(bytes('ijk')).toString()).toBe('')
+    expect(longer.held).toBe(11)
+    expect(longer.push(bytes('l<')).toString()).toBe(`${MASK}<`)
+
+    const shorter = new Masker(patterns)
+    expect(shorter.push(bytes('abcdefghijk')).toString()).toBe('')
+    expect(shorter.push(bytes('X')).toString()).toBe(`${MASK}ijkX`)
+
+    const ended = new Masker(patterns)
+    expect(ended.push(bytes('abcdefghi')).toString()).toBe('')
+    expect(ended.flush().toString()).toBe(`${MASK}i`)
+  })
+
+  it('passes chunks through untouched without patterns', () => {
+    const masker = new Masker(maskPatterns(['short']))
+    const chunk = bytes('anything at all')
+    expect(masker.push(chunk)).toBe(chunk)
+    expect(masker.flush().length).toBe(0)
+  })
+})
+
+// A small seeded generator (mulberry32), so that a failing case can be replayed from its seed.
+function random(seed: number): {int: (below: number) => number; pick: <T>(items: readonly T[]) => T} {
+  let state = seed >>> 0
+  const next = (): number => {
+    state = (state + 0x6d2b79f5) >>> 0
+    let t = state
+    t = Math.imul(t ^ (t >>> 15), t | 1)
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296
+  }
+
+  const int = (below: number): number => Math.floor(next() * below)
+  return {int, pick: (items) => items[int(items.length)]!}
+}
+
+type Random = ReturnType<typeof random>
+
+/** Deliberately naive: at each position try every pattern, longest first. */
+function naiveMaskAll(data: Buffer, patterns: readonly Buffer[]): Buffer {
+  const longestFirst = [...patterns].sort((a, b) => b.length - a.length)
+  const output: number[] = []
+  let i = 0
+  while (i < data.length) {
+    const match = longestFirst.find((pattern) => data.subarray(i, i + pattern.length).equals(pattern))
+    if (match) {
+      output.push(...Buffer.from(MASK))
+      i += match.length
+    } else {
+      output.push(data[i]!)
+      i++
+    }
+  }
+
+  return Buffer.from(output)
+}
+
+/**
+ * What a streaming masker must hold back after seeing `data`, naively: the rest of the data
+ * from the first position the scan reaches where that rest is a proper prefix of a pattern.
+ */
+function naiveHeld(data: Buffer, patterns: readonly Buffer[]): number {
+  const longestFirst = [...patterns].sort((a, b) => b.length - a.length)
+  let i = 0
+  while (i < data.length) {
+    const rest = data.subarray(i)
+    if (patterns.some((pattern) => pattern.length > rest.length && pattern.subarray(0, rest.length).equals(rest))) return rest.length
+    const match = longestFirst.find((pattern) => rest.subarray(0, pattern.length).equals(pattern))
+    i += match ? match.length : 1
+  }
+
+  return 0
+}
+
+/** Patterns over a tiny alphabet, some sharing prefixes or containing each other. */
+function randomPatterns(rng: Random): Buffer[] {
+  const alphabet = rng.pick(['ab', 'abc', 'abc', 'abcd'])
+  const word = (length: number): string => Array.from({length}, () => rng.pick([...alphabet])).join('')
+  const patterns: string[] = []
+  const count = 1 + rng.int(6)
+  while (patterns.length < count) {
+    const base = patterns.length > 0 ? rng.pick(patterns) : undefined
+    const kind = base ? rng.int(3) : 0
+    if (kind === 0 || !base) patterns.push(word(8 + rng.int(33)))
+    else if (kind === 1) patterns.push(base.slice(0, 1 + rng.int(base.length)) + word(8 + rng.int(10)))
+    else {
+      const start = rng.int(base.length - 7)
+      patterns.push(base.slice(start, start + 8 + rng.int(base.length - start - 7)))
+    }
+  }
+
+  return maskPatterns(patterns)
+}
+
+/** Random bytes mixed with whole and partial copies of the patterns. */
+function randomText(rng: Random, patterns: readonly Buffer[]): Buffer {
+  const pieces: Buffer[] = []
+  const target = rng.int(400)
+  let length = 0
+  while (length < target) {
+    const pattern = rng.pick(patterns)
+    const piece = [
+      () => Buffer.from(Array.from({length: 1 + rng.int(10)}, () => rng.pick([0x61, 0x62, 0x63, 0x64]))),
+      () => pattern,
+      () => pattern,
+      () => pattern.subarray(0, rng.int(pattern.length)),
+      () => pattern.subarray(rng.int(pattern.length)),
+      () => Buffer.of(rng.pick([0x0a, 0xff, 0x00, 0x78])),
+    ][rng.int(6)]!()
+    pieces.push(piece)
+    length += piece.length
+  }
+
+  return Buffer.concat(pieces)
+}
+
+function randomChunks(rng: Random, data: Buffer): Buffer[] {
+  if (rng.int(10) === 0) return oneByteAtATime(data)
+  const chunks: Buffer[] = []
+  const largest = rng.pick([2, 5, 20, 100])
+  for (let start = 0; start < data.length; ) {
+    // Empty chunks too: a stream may deliver them.
+    const end = Math.min(data.length, start + rng.int(largest + 1))
+    chunks.push(data.subarray(start, end))
+    start = end
+  }
+
+  return chunks
+}
+
+describe('properties, 300 random cases each', () => {
+  const seeds = Array.from({length: 300}, (_, i) => 0x5ec12e75 + i)
+
+  it('maskAll equals a naive scan', () => {
+    for (const seed of seeds) {
+      const rng = random(seed)
+      const patterns = randomPatterns(rng)
+      const data = randomText(rng, patterns)
+      expect(maskAll(data, patterns).toString('latin1'), `seed ${seed}`).toBe(naiveMaskAll(data, patterns).toString('latin1'))
+    }
+  })
+
+  it('streaming equals maskAll for any chunking, holds back exactly what could still be a secret, and never shows a value', () => {
+    for (const seed of seeds) {
+      const rng = random(seed)
+      const patterns = randomPatterns(rng)
+      const data = randomText(rng, patterns)
+      const masker = new Masker(patterns)
+      const outputs: Buffer[] = []
+      let seen = 0
+      for (const chunk of randomChunks(rng, data)) {
+        outputs.push(masker.push(chunk))
+        seen += chunk.length
+        const held = naiveHeld(data.subarray(0, seen), patterns)
+        expect(masker.held, `seed ${seed}, after ${seen} bytes`).toBe(held)
+        expect(Buffer.concat(outputs).toString('latin1'), `seed ${seed}, after ${seen} bytes`).toBe(naiveMaskAll(data.subarray(0, seen - held), patterns).toString('latin1'))
+      }
+
+      outputs.push(masker.flush())
+      const output = Buffer.concat(outputs)
+      expect(output.toString('latin1'), `seed ${seed}`).toBe(maskAll(data, patterns).toString('latin1'))
+      for (const pattern of patterns) expect(output.includes(pattern), `seed ${seed}: ${pattern.toString('latin1')} shown`).toBe(false)
+    }
+  })
+})
+
+describe('maskingStream', () => {
+  const secret = 'correct-horse-battery-staple'
+
+  it('masks through a stream pipeline', async () => {
+    const received: Buffer[] = []
+    const sink = new Writable({
+      write(chunk: Buffer, _encoding, callback) {
+        received.push(chunk)
+        callback()
+      },
+    })
+    const chunks = cut(`one ${secret}\ntwo ${secret}`, 6, 7, 30, 40).map((chunk) => Buffer.from(chunk))
+    await pipeline(Readable.from(chunks), maskingStream(maskPatterns([secret])), sink)
+    expect(Buffer.concat(received).toString()).toBe(`one ${MASK}\ntwo ${MASK}`)
+  })
+
+  it('passes output on at once, without waiting for a newline or the end', async () => {
+    const masking = maskingStream(maskPatterns([secret]))
+    masking.write('progress: 10%')
+    const [chunk] = (await once(masking, 'data')) as [Buffer]
+    expect(chunk.toString()).toBe('progress: 10%')
+    masking.end()
+  })
+
+  it("masks a child process's output written in pieces", async () => {
+    const script = `process.stdout.write(${JSON.stringify(`key=${secret.slice(0, 9)}`)}); setTimeout(() => process.stdout.write(${JSON.stringify(`${secret.slice(9)}\n`)}), 50)`
+    const child = spawn(process.execPath, ['-e', script], {stdio: ['ignore', 'pipe', 'inherit']})
+    const received: Buffer[] = []
+    const masking = maskingStream(maskPatterns([secret]))
+    masking.on('data', (chunk: Buffer) => received.push(chunk))
+    await pipeline(child.stdout, masking)
+    expect(Buffer.concat(received).toString()).toBe(`key=${MASK}\n`)
+  })
+})
