@@ -4,7 +4,7 @@ import {BaseCommand} from '../base-command.js'
 import {openStore, vaultLocation} from '../command-context.js'
 import {loadConfig} from '../vault/config.js'
 import {executeRun} from '../run/execute-run.js'
-import {type PublicPlan, type RunPlan, planRun} from '../run/plan-run.js'
+import {type PublicPlan, type RunPlan, overdueSecrets, planRun} from '../run/plan-run.js'
 import {selectJob} from '../run/select-job.js'
 import {renderPlan} from '../run/render-plan.js'
 import {ExitCode} from '../errors.js'
@@ -42,10 +42,14 @@ export default class Run extends BaseCommand {
     for (const warning of selected.warnings ?? []) this.warning(warning)
 
     const [store, config] = await Promise.all([openStore(context), loadConfig(location.path)])
+    const secrets = store.list()
     const plan = planRun({
-      selected, secrets: store.list(), projectDir, env: this.env,
+      selected, secrets, projectDir, env: this.env,
       environment: flags.environment, branch: flags.branch, protectedBranches: config.protectedBranches,
     })
+    for (const s of overdueSecrets(plan, secrets)) {
+      this.warning(`${s.name} (environment ${s.environment}, branch ${s.branch}) is overdue for rotation since ${s.rotation!.dueAt.slice(0, 10)}: run \`secrets rotate ${s.name}\``)
+    }
 
     if (flags['dry-run']) {
       store.close()

@@ -63,3 +63,13 @@ export function planRun(options: PlanOptions): RunPlan {
     environmentVariables: expanded,
   }
 }
+
+/** The injected secrets that are overdue for rotation: `run` warns once for each. */
+export function overdueSecrets(plan: RunPlan, secrets: readonly SecretSummary[]): SecretSummary[] {
+  const injected = [...plan.secrets, ...plan.variables].filter((p) => p.resolved)
+  return secrets.filter(
+    (s) =>
+      s.rotation?.status === 'OVERDUE' &&
+      injected.some((p) => p.secret === s.name && p.scope?.environment === s.environment && p.scope.branch === s.branch),
+  )
+}

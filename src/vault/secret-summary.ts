@@ -23,13 +23,19 @@ export interface SecretSummary {
   ref: string | null
 }
 
-/** A reminder is APPROACHING within this many days of being due (GitLab's window). */
+/** A reminder is APPROACHING when it is due within this many days (GitLab's window). */
 export const APPROACHING_DAYS = 7
 
+/**
+ * Days are counted as a calendar counts them: "due in 7 days" until a whole day has passed, so
+ * a secret with the shortest reminder (7 days) is OK when it is added or rotated and
+ * APPROACHING from the next day on.
+ */
 export function rotationStatus(lastRotated: string, days: number, now: Date): {status: RotationStatus; dueAt: string} {
   const due = Date.parse(lastRotated) + days * DAY_MS
   const left = due - now.getTime()
-  const status: RotationStatus = left <= 0 ? 'OVERDUE' : left <= APPROACHING_DAYS * DAY_MS ? 'APPROACHING' : 'OK'
+  const daysLeft = Math.ceil(left / DAY_MS)
+  const status: RotationStatus = left <= 0 ? 'OVERDUE' : daysLeft < APPROACHING_DAYS ? 'APPROACHING' : 'OK'
   return {status, dueAt: new Date(due).toISOString()}
 }
 

@@ -1,7 +1,10 @@
 import type {Identity} from '../crypto/identity.js'
 import {type NewSecret, addSecret} from './add-secret.js'
 import {readCurrentValue} from './read-secret.js'
+import {type RekeyResult, rekeyVault} from './rekey-vault.js'
 import {removeSecret} from './remove-secret.js'
+import {rotateSecret} from './rotate-secret.js'
+import {type HistoryEntry, secretHistory} from './secret-history.js'
 import {liveSecrets} from './secret-rows.js'
 import {type SecretSummary, summarize} from './secret-summary.js'
 import {type Selector, resolveSecret, selectExact} from './select-secret.js'
@@ -61,6 +64,20 @@ export class SqliteStore implements SecretStore {
   remove(selector: Selector): SecretSummary {
     const secret = selectExact(this.vault, selector)
     return removeSecret(this.unlock(), secret, this.options.now)
+  }
+
+  rotate(selector: Selector, readValue: () => Promise<Uint8Array>): Promise<SecretSummary> {
+    const secret = selectExact(this.vault, selector)
+    return rotateSecret(this.unlock(), secret, readValue, this.options)
+  }
+
+  history(selector: Selector): {secret: SecretSummary; versions: HistoryEntry[]} {
+    const secret = selectExact(this.vault, selector)
+    return {secret: summarize(this.vault, secret, this.options.now), versions: secretHistory(this.vault, secret)}
+  }
+
+  rekey(onProgress?: (done: number, total: number) => void): RekeyResult {
+    return rekeyVault(this.unlock(), this.options.now, onProgress)
   }
 
   close(): void {

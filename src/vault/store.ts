@@ -2,6 +2,8 @@
 // shared backend (OpenBao/Vault KV v2 with JWT login from CI ID tokens) implements it
 // without touching the commands.
 import type {NewSecret} from './add-secret.js'
+import type {RekeyResult} from './rekey-vault.js'
+import type {HistoryEntry} from './secret-history.js'
 import type {SecretSummary} from './secret-summary.js'
 import type {Selector} from './select-secret.js'
 
@@ -23,5 +25,11 @@ export interface SecretStore {
   valueOf(secret: {name: string; environment: string; branch: string}): Uint8Array
   /** `selector` names the exact scope. */
   remove(selector: Selector): SecretSummary
+  /** A new version; `readValue` is called once the caller's right to update is checked. */
+  rotate(selector: Selector, readValue: () => Promise<Uint8Array>): Promise<SecretSummary>
+  /** Every version of one secret (exact scope), oldest first; never a value. */
+  history(selector: Selector): {secret: SecretSummary; versions: HistoryEntry[]}
+  /** A new key epoch: every value re-encrypted, every key re-sealed, atomically. */
+  rekey(onProgress?: (done: number, total: number) => void): RekeyResult
   close(): void
 }

@@ -1,0 +1,39 @@
+import {existsSync, readdirSync, rmSync} from 'node:fs'
+import {dirname, join} from 'node:path'
+
+import {type GitCleanup, removeGitIntegration} from '../git/integration.js'
+import {SecretsError} from '../errors.js'
+import {CONFIG_FILE} from './config.js'
+import {Vault} from './vault.js'
+
+export interface DisableResult {
+  path: string
+  vaultId: string
+  deleted: string[]
+  git?: GitCleanup
+}
+
+/**
+ * Deletes the vault and what `enable` wrote beside it (its journals, `.secrets/.gitignore`),
+ * then the git attributes and config `enable` added. A `.secrets/config.yml` the team wrote
+ * is deleted too: it configures only this vault.
+ */
+export function disableVault(path: string, repoRoot: string | undefined): DisableResult {
+  if (!existsSync(path)) throw new SecretsError('NO_VAULT', `no vault at ${path}`, 'nothing to disable')
+  // Open it first: refuse to delete a file that is not a vault.
+  const vault = Vault.open(path, {readonly: true})
+  const vaultId = vault.id
+  vault.close()
+
+  const dir = dirname(path)
+  const deleted: string[] = []
+  for (const file of [path, `${path}-journal`, `${path}-wal`, `${path}-shm`, join(dir, '.gitignore'), join(dir, CONFIG_FILE)]) {
+    if (existsSync(file)) {
+      rmSync(file)
+      deleted.push(file)
+    }
+  }
+
+  if (existsSync(dir) && readdirSync(dir).length === 0) rmSync(dir, {recursive: true})
+  return {path, vaultId, deleted, git: repoRoot ? removeGitIntegration(repoRoot) : undefined}
+}
