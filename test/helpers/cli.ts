@@ -58,9 +58,11 @@ export class TempRepo {
   }
 
   /** Runs the CLI with a pseudo-terminal as stdin and stdout (util-linux `script`). */
-  runInTerminal(person: Person, args: string[]): CliResult {
+  runInTerminal(person: Person, args: string[], typed = ''): CliResult {
     const command = [process.execPath, BIN, ...args].map((a) => `'${a.replaceAll("'", "'\\''")}'`).join(' ')
-    const result = spawnSync('script', ['-qec', command, '/dev/null'], {
+    // What is typed arrives after the program has had time to draw its prompt.
+    const feed = typed ? `sleep 1.5; printf '%s' '${typed}'; sleep 1` : 'true'
+    const result = spawnSync('sh', ['-c', `(${feed}) | script -qec "$0" /dev/null`, command], {
       cwd: this.dir,
       input: '',
       env: this.envFor(person),
