@@ -9,6 +9,11 @@ export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<(type
  * The only place that turns an error into output and an exit code. Commands return data;
  * with --json that data is the output, and errors become {code, message, hint}.
  */
+/**
+ * Every argument must be declared with `ignoreStdin: true`: oclif otherwise reads a missing
+ * argument from piped stdin, so `printf %s "$VALUE" | secrets add` (name forgotten) would
+ * take the secret value as the name and print it in the error.
+ */
 export abstract class BaseCommand extends Command {
   static enableJsonFlag = true
 
@@ -65,6 +70,11 @@ export function toSecretsError(error: Error & {oclif?: {exit?: number}}): Secret
 /** oclif's messages can span lines ("The following error occurred:\n  All of …"); keep the substance. */
 function oneLine(text: string): string {
   const lines = text.split('\n').map((l) => l.trim()).filter((l) => l !== '' && !/^see more help with/i.test(l))
-  const first = lines[0]?.endsWith(':') && lines.length > 1 ? lines[1]! : (lines[0] ?? '')
+  let first = lines[0] ?? ''
+  if (first.endsWith(':') && lines.length > 1) {
+    // "The following error occurred:" says nothing; "Missing 1 required arg:" needs its name.
+    first = /^the following errors? occurred:$/i.test(first) ? lines[1]! : `${first} ${lines[1]!.split(/\s{2,}/)[0]}`
+  }
+
   return first.replace(/^\w/, (c) => c.toLowerCase()).replace(/\.$/, '')
 }

@@ -17,7 +17,7 @@ export default class Add extends BaseCommand {
   ]
 
   static args = {
-    name: Args.string({required: true, description: 'Letters, digits and underscores, as GitLab names secrets.'}),
+    name: Args.string({ignoreStdin: true, required: true, description: 'Letters, digits and underscores, as GitLab names secrets.'}),
   }
 
   static flags = {

@@ -16,7 +16,7 @@ export default class Get extends BaseCommand {
   ]
 
   static args = {
-    name: Args.string({required: true}),
+    name: Args.string({ignoreStdin: true, required: true}),
   }
 
   static flags = {

@@ -9,7 +9,7 @@ export default class Remove extends BaseCommand {
   static examples = ['<%= config.bin %> remove OLD_TOKEN', '<%= config.bin %> remove DB_PASSWORD --environment staging']
 
   static args = {
-    name: Args.string({required: true}),
+    name: Args.string({ignoreStdin: true, required: true}),
   }
 
   static flags = {

@@ -19,7 +19,7 @@ export default class Rotate extends BaseCommand {
   ]
 
   static args = {
-    name: Args.string({description: 'The secret (not with --key).'}),
+    name: Args.string({ignoreStdin: true, description: 'The secret (not with --key).'}),
   }
 
   static flags = {

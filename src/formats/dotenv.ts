@@ -20,14 +20,10 @@ export function parseDotenv(text: string): ImportedSecret[] {
   // dotenv turns CRLF and lone CR into LF first; doing the same keeps line numbers in step.
   const source = text.replace(/\r\n?/g, '\n')
   const lineStarts = startsOfLines(source)
-  const lineOf = (index: number) => {
-    let line = 0
-    while ((lineStarts[line + 1] ?? Infinity) <= index) line++
-    return line
-  }
   const lineEnd = (line: number) => (lineStarts[line + 1] ?? source.length + 1) - 1
 
   const secrets: ImportedSecret[] = []
+  const values = new Map<string, string>()
   const firstLine = new Map<string, number>()
   for (let line = 0; line < lineStarts.length; line++) {
     const start = lineStarts[line] ?? 0
@@ -50,9 +46,9 @@ export function parseDotenv(text: string): ImportedSecret[] {
       if (close === undefined) {
         throw usage(`${where}: the quoted value of ${key} is not closed, or has text after its closing quote`)
       }
-      lastLine = lineOf(close)
+      while ((lineStarts[lastLine + 1] ?? Infinity) <= close) lastLine++
     } else if (/^[^#]*[^\s#]#/.test(rawValue)) {
-      // dotenv would cut the value at the `#` and store the rest of a password as a comment.
+      // dotenv would cut the value at the `#`, silently dropping the rest of, say, a password.
       throw usage(`${where}: the unquoted value of ${key} contains #, which dotenv reads as a comment`, 'quote the value')
     }
 
@@ -61,10 +57,11 @@ export function parseDotenv(text: string): ImportedSecret[] {
       throw usage(`${where}: ${key} has an empty value`, 'gitlab does not accept empty values: give it a value or remove the line')
     }
     secrets.push(plainSecret(key, encodeValue(`${where}: ${key}`, value)))
+    values.set(key, value)
     line = lastLine
   }
 
-  checkAgainstWholeFile(source, secrets, firstLine)
+  checkAgainstWholeFile(source, values, firstLine)
   return secrets
 }
 
@@ -86,15 +83,14 @@ function readEntry(entryText: string, key: string, where: string): string {
 // Entries were read one by one; dotenv reads the file as a whole. Should they ever disagree
 // (a line break dotenv sees that we do not, say), refuse rather than import something else than
 // what the application would load.
-function checkAgainstWholeFile(source: string, secrets: ImportedSecret[], lines: Map<string, number>): void {
+function checkAgainstWholeFile(source: string, values: Map<string, string>, lines: Map<string, number>): void {
   const whole = dotenvParse(source)
-  const decoder = new TextDecoder()
-  for (const secret of secrets) {
-    if (whole[secret.name] !== decoder.decode(secret.value)) {
-      throw usage(`line ${(lines.get(secret.name) ?? 0) + 1}: dotenv reads ${secret.name} differently in the whole file`, LINE_HINT)
+  for (const [key, value] of values) {
+    if (whole[key] !== value) {
+      throw usage(`line ${(lines.get(key) ?? 0) + 1}: dotenv reads ${key} differently in the whole file`, LINE_HINT)
     }
   }
-  const unexpected = Object.keys(whole).find((key) => !lines.has(key))
+  const unexpected = Object.keys(whole).find((key) => !values.has(key))
   if (unexpected !== undefined) throw usage(`dotenv reads ${unexpected} from a line that is not KEY=value`, LINE_HINT)
 }
 

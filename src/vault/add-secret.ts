@@ -43,40 +43,44 @@ export async function addSecret(
   options: {now: Date; maxValueBytes: number},
 ): Promise<SecretSummary> {
   checkNewSecret(input)
-  const {vault, identity, member} = session
+  const {vault} = session
   session.require('create', describeSecret(input))
   refuseClash(session, input)
   const value = checkValue(await readValue(), options.maxValueBytes)
 
   return vault.write(() => {
     refuseClash(session, input)
-
-    const createdAt = options.now.toISOString()
-    const unsigned: Omit<SecretRow, 'signature'> = {
-      id: randomId(),
-      name: input.name,
-      environment: input.environment,
-      branch: input.branch,
-      description: input.description ?? null,
-      rotation_days: input.rotationDays ?? null,
-      variable: input.variable ? 1 : 0,
-      file: input.file ? 1 : 0,
-      protected: input.protected ? 1 : 0,
-      ref: input.ref ? `${input.ref.provider}:${input.ref.reference}` : null,
-      created_at: createdAt,
-      author_id: member.id,
-    }
-    const signed = secretSigned(vault.id, unsigned)
-    const secret: SecretRow = {...unsigned, signature: identity.sign(signed.label, signed.fields)}
-    vault.db
-      .prepare(
-        `INSERT INTO secrets (id, name, environment, branch, description, rotation_days, variable, file, protected, ref, created_at, author_id, signature)
-         VALUES (@id, @name, @environment, @branch, @description, @rotation_days, @variable, @file, @protected, @ref, @created_at, @author_id, @signature)`,
-      )
-      .run(secret)
-    const version = writeVersion(session, secret, value, createdAt)
+    const {secret, version} = insertSecret(session, input, value, options.now.toISOString())
     return summarize(vault, secret, options.now, [version])
   })
+}
+
+/** Writes a new secret row and its first version. Call inside a transaction, checks done. */
+export function insertSecret(session: Session, input: NewSecret, value: Uint8Array, createdAt: string): {secret: SecretRow; version: VersionRow} {
+  const {vault, identity, member} = session
+  const unsigned: Omit<SecretRow, 'signature'> = {
+    id: randomId(),
+    name: input.name,
+    environment: input.environment,
+    branch: input.branch,
+    description: input.description ?? null,
+    rotation_days: input.rotationDays ?? null,
+    variable: input.variable ? 1 : 0,
+    file: input.file ? 1 : 0,
+    protected: input.protected ? 1 : 0,
+    ref: input.ref ? `${input.ref.provider}:${input.ref.reference}` : null,
+    created_at: createdAt,
+    author_id: member.id,
+  }
+  const signed = secretSigned(vault.id, unsigned)
+  const secret: SecretRow = {...unsigned, signature: identity.sign(signed.label, signed.fields)}
+  vault.db
+    .prepare(
+      `INSERT INTO secrets (id, name, environment, branch, description, rotation_days, variable, file, protected, ref, created_at, author_id, signature)
+       VALUES (@id, @name, @environment, @branch, @description, @rotation_days, @variable, @file, @protected, @ref, @created_at, @author_id, @signature)`,
+    )
+    .run(secret)
+  return {secret, version: writeVersion(session, secret, value, createdAt)}
 }
 
 function refuseClash(session: Session, input: NewSecret): void {

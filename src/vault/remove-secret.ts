@@ -6,16 +6,20 @@ import {describeSecret} from './vault.js'
 
 /** Removes a secret with a signed tombstone; its versions stay (encrypted) until `disable`. */
 export function removeSecret(session: Session, secret: SecretRow, now: Date): SecretSummary {
-  const {vault, identity, member} = session
+  const {vault} = session
   session.require('delete', describeSecret(secret))
   vault.verifySecret(secret)
   const summary = summarize(vault, secret, now)
-  vault.write(() => {
-    const unsigned = {id: randomId(), secret_id: secret.id, created_at: now.toISOString(), author_id: member.id}
-    const signed = tombstoneSigned(vault.id, secret, unsigned)
-    vault.db
-      .prepare('INSERT INTO tombstones (id, secret_id, created_at, author_id, signature) VALUES (@id, @secret_id, @created_at, @author_id, @signature)')
-      .run({...unsigned, signature: identity.sign(signed.label, signed.fields)})
-  })
+  vault.write(() => insertTombstone(session, secret, now.toISOString()))
   return summary
+}
+
+/** Call inside a transaction, checks done. */
+export function insertTombstone(session: Session, secret: SecretRow, createdAt: string): void {
+  const {vault, identity, member} = session
+  const unsigned = {id: randomId(), secret_id: secret.id, created_at: createdAt, author_id: member.id}
+  const signed = tombstoneSigned(session.vault.id, secret, unsigned)
+  vault.db
+    .prepare('INSERT INTO tombstones (id, secret_id, created_at, author_id, signature) VALUES (@id, @secret_id, @created_at, @author_id, @signature)')
+    .run({...unsigned, signature: identity.sign(signed.label, signed.fields)})
 }

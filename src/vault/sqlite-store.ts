@@ -1,6 +1,8 @@
 import type {Identity} from '../crypto/identity.js'
 import {type NewSecret, addSecret} from './add-secret.js'
 import {readCurrentValue} from './read-secret.js'
+import type {ImportedSecret} from '../formats/imported-secret.js'
+import {type ImportResult, importSecrets} from './import-secrets.js'
 import {type RekeyResult, rekeyVault} from './rekey-vault.js'
 import {removeSecret} from './remove-secret.js'
 import {rotateSecret} from './rotate-secret.js'
@@ -78,6 +80,10 @@ export class SqliteStore implements SecretStore {
 
   rekey(onProgress?: (done: number, total: number) => void): RekeyResult {
     return rekeyVault(this.unlock(), this.options.now, onProgress)
+  }
+
+  import(records: readonly ImportedSecret[], options: {overwrite: boolean; dryRun: boolean; metadata: boolean}): ImportResult {
+    return importSecrets(this.unlock(), records, {...this.options, ...options})
   }
 
   close(): void {

@@ -1,7 +1,9 @@
 // The interface commands and `run` use to reach secrets, as sops' key sources do: a later
 // shared backend (OpenBao/Vault KV v2 with JWT login from CI ID tokens) implements it
 // without touching the commands.
+import type {ImportedSecret} from '../formats/imported-secret.js'
 import type {NewSecret} from './add-secret.js'
+import type {ImportResult} from './import-secrets.js'
 import type {RekeyResult} from './rekey-vault.js'
 import type {HistoryEntry} from './secret-history.js'
 import type {SecretSummary} from './secret-summary.js'
@@ -31,5 +33,7 @@ export interface SecretStore {
   history(selector: Selector): {secret: SecretSummary; versions: HistoryEntry[]}
   /** A new key epoch: every value re-encrypted, every key re-sealed, atomically. */
   rekey(onProgress?: (done: number, total: number) => void): RekeyResult
+  /** All records or none, in one transaction. */
+  import(records: readonly ImportedSecret[], options: {overwrite: boolean; dryRun: boolean; metadata: boolean}): ImportResult
   close(): void
 }
