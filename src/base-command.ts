@@ -1,5 +1,6 @@
 import {Command, Errors, Flags, type Interfaces} from '@oclif/core'
 
+import type {ContextOptions} from './command-context.js'
 import {DEBUG, type Env} from './env.js'
 import {ExitCode, SecretsError} from './errors.js'
 
@@ -26,6 +27,11 @@ export abstract class BaseCommand extends Command {
 
   protected get env(): Env {
     return process.env
+  }
+
+  /** Where the command runs: environment, directory, the --vault flag, warnings to stderr. */
+  protected context(vaultFlag: string | undefined): ContextOptions {
+    return {env: this.env, cwd: process.cwd(), vaultFlag, warn: (message) => this.warning(message)}
   }
 
   /** Lines for people go to stderr, so stdout stays for data (values, --json). */

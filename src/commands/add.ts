@@ -44,7 +44,7 @@ export default class Add extends BaseCommand {
       protected: flags.protected,
       ref: flags.ref === undefined ? undefined : parseRef(flags.ref),
     })
-    const store = await openStore({env: this.env, cwd: process.cwd(), vaultFlag: flags.vault, warn: (m) => this.warning(m)})
+    const store = await openStore(this.context(flags.vault))
     try {
       const summary = await store.add(input, () => readValue(`value for ${input.name}`))
       this.say(`added ${summary.name} (environment ${summary.environment}, branch ${summary.branch}), version 1`)

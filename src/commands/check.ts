@@ -9,7 +9,7 @@ export default class Check extends BaseCommand {
 
   async run(): Promise<{ok: boolean; overdue: SecretSummary[]; approaching: SecretSummary[]}> {
     const {flags} = await this.parse(Check)
-    const store = await openStore({env: this.env, cwd: process.cwd(), vaultFlag: flags.vault, warn: (m) => this.warning(m)})
+    const store = await openStore(this.context(flags.vault))
     let secrets: SecretSummary[]
     try {
       secrets = store.list()

@@ -20,7 +20,7 @@ export default class Disable extends BaseCommand {
 
   async run(): Promise<DisableResult> {
     const {flags} = await this.parse(Disable)
-    const location = vaultLocation({env: this.env, cwd: process.cwd(), vaultFlag: flags.vault, warn: (m) => this.warning(m)})
+    const location = vaultLocation(this.context(flags.vault))
     const expected = basename(location.repoRoot ?? process.cwd())
     if (!flags.force) {
       if (!process.stdin.isTTY || !process.stderr.isTTY) {

@@ -23,7 +23,7 @@ export default class Enable extends BaseCommand {
 
   async run(): Promise<EnableResult & {recipient: string; identitySource: string}> {
     const {flags} = await this.parse(Enable)
-    const context = {env: this.env, cwd: process.cwd(), vaultFlag: flags.vault, warn: (m: string) => this.warning(m)}
+    const context = this.context(flags.vault)
     const location = vaultLocation(context)
     await loadSodium()
     const loaded = new IdentityStore({env: this.env}).findOrCreate()

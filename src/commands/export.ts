@@ -28,7 +28,7 @@ export default class Export extends BaseCommand {
   async run(): Promise<void> {
     const {flags} = await this.parse(Export)
     refuseTerminal(process.stdout, flags.reveal)
-    const store = await openStore({env: this.env, cwd: process.cwd(), vaultFlag: flags.vault, warn: (m) => this.warning(m)})
+    const store = await openStore(this.context(flags.vault))
     let text: string
     try {
       const secrets = exportSecrets(store, {environment: flags.environment, branch: flags.branch})

@@ -39,7 +39,7 @@ export default class Import extends BaseCommand {
         : (await import('../formats/dotenv.js')).parseDotenv(text)
     if (records.length === 0) throw usage(`no secrets in ${args.file ?? 'stdin'}`)
 
-    const store = await openStore({env: this.env, cwd: process.cwd(), vaultFlag: flags.vault, warn: (m) => this.warning(m)})
+    const store = await openStore(this.context(flags.vault))
     try {
       const result = store.import(records, {overwrite: flags.overwrite === true, dryRun: flags['dry-run'] === true, metadata: flags.format === 'gitlab'})
       if (flags['dry-run']) for (const s of result.secrets) this.say(`would ${s.action} ${s.name} (environment ${s.environment}, branch ${s.branch})`)

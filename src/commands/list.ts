@@ -19,7 +19,7 @@ export default class List extends BaseCommand {
 
   async run(): Promise<SecretSummary[] | {secret: SecretSummary; versions: HistoryEntry[]}> {
     const {flags} = await this.parse(List)
-    const store = await openStore({env: this.env, cwd: process.cwd(), vaultFlag: flags.vault, warn: (m) => this.warning(m)})
+    const store = await openStore(this.context(flags.vault))
     try {
       if (flags.history !== undefined) {
         const history = store.history({name: flags.history, environment: flags.environment, branch: flags.branch})

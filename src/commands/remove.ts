@@ -19,7 +19,7 @@ export default class Remove extends BaseCommand {
 
   async run(): Promise<SecretSummary> {
     const {args, flags} = await this.parse(Remove)
-    const store = await openStore({env: this.env, cwd: process.cwd(), vaultFlag: flags.vault, warn: (m) => this.warning(m)})
+    const store = await openStore(this.context(flags.vault))
     try {
       const removed = store.remove({name: args.name, environment: flags.environment, branch: flags.branch})
       this.say(`removed ${removed.name} (environment ${removed.environment}, branch ${removed.branch})`)

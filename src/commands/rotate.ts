@@ -35,7 +35,7 @@ export default class Rotate extends BaseCommand {
     if (flags.key && args.name) throw usage('rotate --key re-keys the whole vault and takes no secret name')
     if (!flags.key && !args.name) throw usage('which secret? give its name, or --key to re-key the vault', 'secrets rotate NAME, or secrets rotate --key')
     const length = checkGeneratedLength(flags.length ?? DEFAULT_GENERATED_LENGTH)
-    const store = await openStore({env: this.env, cwd: process.cwd(), vaultFlag: flags.vault, warn: (m) => this.warning(m)})
+    const store = await openStore(this.context(flags.vault))
     try {
       if (flags.key) {
         const bar = progressBar(process.stderr, 're-encrypting')

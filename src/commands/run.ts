@@ -34,7 +34,7 @@ export default class Run extends BaseCommand {
   async run(): Promise<PublicPlan | void> {
     const {flags, argv} = await this.parse(Run)
     const command = (argv as string[]).filter((a, i) => !(i === 0 && a === '--'))
-    const context = {env: this.env, cwd: process.cwd(), vaultFlag: flags.vault, warn: (m: string) => this.warning(m)}
+    const context = this.context(flags.vault)
     const location = vaultLocation(context)
     const projectDir = location.repoRoot ?? process.cwd()
     const selected = selectJob({projectDir, ciFile: flags['ci-file'], jobName: flags.job, dryRun: flags['dry-run']})
