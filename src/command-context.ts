@@ -1,5 +1,6 @@
 // What a command needs from its surroundings, built in one place from flags and environment.
 import {homedir} from 'node:os'
+import {join} from 'node:path'
 
 import {now} from './clock.js'
 import type {Identity} from './crypto/identity.js'
@@ -48,5 +49,6 @@ export async function openStore(options: ContextOptions): Promise<SecretStore> {
     maxValueBytes: config.maxValueBytes,
     identity: (): Identity => requireIdentity(options).identity,
     defaultBranch: () => options.env.CI_COMMIT_REF_NAME || currentBranch(options.cwd) || '',
+    pinDir: options.env.XDG_CONFIG_HOME || join(options.env.HOME || homedir(), '.config'),
   })
 }

@@ -11,7 +11,7 @@ export const ExitCode = {
   NO_IDENTITY: 6,
   CONFLICT: 7,
   NO_VAULT: 8,
-  /** `secrets check`: a secret is overdue for rotation (or exposed). */
+  /** `secrets check`: a secret is overdue for rotation or exposed. */
   CHECK_FAILED: 9,
   /** As shells say it: the command to run cannot be executed / was not found. */
   COMMAND_NOT_EXECUTABLE: 126,
@@ -31,7 +31,7 @@ export const EXIT_CODE_HELP: Record<ErrorCode, string> = {
   NO_IDENTITY: 'no identity found, or the keychain is locked or unavailable',
   CONFLICT: 'the thing already exists (a secret with that name and scope)',
   NO_VAULT: 'no vault here: run `secrets enable` first',
-  CHECK_FAILED: '`secrets check`: a secret is overdue for rotation',
+  CHECK_FAILED: '`secrets check`: a secret is overdue for rotation or exposed',
   COMMAND_NOT_EXECUTABLE: '`secrets run`: the command cannot be executed',
   COMMAND_NOT_FOUND: '`secrets run`: the command was not found',
 }

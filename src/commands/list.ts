@@ -65,6 +65,6 @@ function historyTable(secret: SecretSummary, versions: HistoryEntry[]): string {
 }
 
 function flagsOf(s: SecretSummary): string {
-  const flags = [s.variable && (s.file ? 'file-variable' : 'variable'), s.protected && 'protected', s.ref].filter(Boolean)
+  const flags = [s.exposed && 'EXPOSED', s.variable && (s.file ? 'file-variable' : 'variable'), s.protected && 'protected', s.ref].filter(Boolean)
   return flags.length === 0 ? '-' : flags.join(',')
 }

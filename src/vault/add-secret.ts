@@ -44,7 +44,7 @@ export async function addSecret(
 ): Promise<SecretSummary> {
   checkNewSecret(input)
   const {vault} = session
-  session.require('create', describeSecret(input))
+  session.require('create', input)
   refuseClash(session, input)
   const value = checkValue(await readValue(), options.maxValueBytes)
 

@@ -55,8 +55,8 @@ export function importSecrets(
     return {input, value, found, action}
   })
   for (const p of planned) {
-    if (p.action === 'add') session.require('create', describeSecret(p.input))
-    if (p.action === 'overwrite') session.require('update', describeSecret(p.input))
+    if (p.action === 'add') session.require('create', p.input)
+    if (p.action === 'overwrite') session.require('update', p.input)
   }
 
   const result: ImportResult = {

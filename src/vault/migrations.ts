@@ -97,6 +97,29 @@ export const MIGRATIONS: readonly string[] = [
   ) STRICT;
   CREATE INDEX tombstones_by_secret ON tombstones (secret_id);
   `,
+  // 2: sharing. Membership and rule changes are a signed, append-only log (clients pin the
+  // entries they have seen); exposures mark secrets a revoked reader could decrypt.
+  `
+  CREATE TABLE log (
+    id         TEXT PRIMARY KEY,
+    kind       TEXT NOT NULL CHECK (kind IN ('rule.set', 'group.set', 'member.revoke')),
+    subject    TEXT NOT NULL,
+    data       TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    author_id  TEXT NOT NULL REFERENCES members (id),
+    signature  BLOB NOT NULL
+  ) STRICT;
+
+  CREATE TABLE exposures (
+    id         TEXT PRIMARY KEY,
+    secret_id  TEXT NOT NULL REFERENCES secrets (id),
+    member_id  TEXT NOT NULL REFERENCES members (id),
+    created_at TEXT NOT NULL,
+    author_id  TEXT NOT NULL REFERENCES members (id),
+    signature  BLOB NOT NULL
+  ) STRICT;
+  CREATE INDEX exposures_by_secret ON exposures (secret_id);
+  `,
 ]
 
 export const SCHEMA_VERSION = MIGRATIONS.length

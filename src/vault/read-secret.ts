@@ -19,7 +19,7 @@ export interface RevealedValue {
  * row, the version's row (which covers the ciphertext), and the data key's.
  */
 export function readCurrentValue(session: Session, secret: SecretRow): RevealedValue {
-  session.require('read', describeSecret(secret))
+  session.require('read', secret)
   const {vault} = session
   const what = describeSecret(secret)
   vault.verifySecret(secret)
@@ -33,6 +33,16 @@ export function decryptVersion(session: Session, secret: SecretRow, version: Ver
   const {vault} = session
   const what = describeSecret(secret)
   vault.verify(what, version.signer_id, versionSigned(vault.id, secret, version), version.signature)
+  const first = vault.db.prepare('SELECT id FROM versions WHERE secret_id = ? ORDER BY created_at, id LIMIT 1').get(secret.id) as {id: string}
+  vault.checkAuthority(what, version.author_id, first.id === version.id ? 'create' : 'update', secret, version.created_at)
+  if (version.signer_id !== version.author_id) {
+    // Only a re-key re-signs someone else's version, and only owners and maintainers re-key.
+    const signer = vault.member(version.signer_id)
+    if (signer?.role !== 'owner' && signer?.role !== 'maintainer') {
+      throw integrity(`integrity check failed for ${what}: re-encrypted by ${signer?.name ?? 'an unknown member'}, who may not re-key`, RESTORE_HINT)
+    }
+  }
+
   const dataKey = vault.db.prepare('SELECT epoch_id, environment, branch FROM data_keys WHERE id = ?').get(version.data_key_id) as
     | {epoch_id: string; environment: string; branch: string}
     | undefined

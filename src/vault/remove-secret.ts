@@ -7,7 +7,7 @@ import {describeSecret} from './vault.js'
 /** Removes a secret with a signed tombstone; its versions stay (encrypted) until `disable`. */
 export function removeSecret(session: Session, secret: SecretRow, now: Date): SecretSummary {
   const {vault} = session
-  session.require('delete', describeSecret(secret))
+  session.require('delete', secret)
   vault.verifySecret(secret)
   const summary = summarize(vault, secret, now)
   vault.write(() => insertTombstone(session, secret, now.toISOString()))

@@ -18,7 +18,7 @@ export async function rotateSecret(
   options: {now: Date; maxValueBytes: number},
 ): Promise<SecretSummary> {
   const {vault} = session
-  session.require('update', describeSecret(secret))
+  session.require('update', secret)
   vault.verifySecret(secret)
   const value = checkValue(await readValue(), options.maxValueBytes)
   return vault.write(() => {

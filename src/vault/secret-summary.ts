@@ -1,5 +1,6 @@
 import {DAY_MS} from '../clock.js'
 import type {SecretRow, VersionRow} from './records.js'
+import {isExposed} from './exposures.js'
 import {versionsOf} from './secret-rows.js'
 import type {Vault} from './vault.js'
 
@@ -21,6 +22,8 @@ export interface SecretSummary {
   file: boolean
   protected: boolean
   ref: string | null
+  /** A member who could read it lost access since its value was last set: rotate it. */
+  exposed: boolean
 }
 
 /** A reminder is APPROACHING when it is due within this many days (GitLab's window). */
@@ -57,5 +60,6 @@ export function summarize(vault: Vault, secret: SecretRow, now: Date, versions: 
     file: secret.file === 1,
     protected: secret.protected === 1,
     ref: secret.ref,
+    exposed: isExposed(vault, secret.id, updatedAt),
   }
 }

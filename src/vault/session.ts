@@ -4,7 +4,7 @@ import type {Identity} from '../crypto/identity.js'
 import {Recipient} from '../crypto/recipient.js'
 import {denied, integrity} from '../errors.js'
 import {type DataKeyRow, type EpochRow, type MemberRow, type SecretRow, dataKeySigned, epochSigned} from './records.js'
-import {type Action, roleAllows} from './roles.js'
+import type {Action, Scope} from './access-model.js'
 import {RESTORE_HINT, type Vault} from './vault.js'
 
 const COMMITMENT_BYTES = 32
@@ -24,6 +24,10 @@ export class Session {
 
   static open(vault: Vault, identity: Identity): Session {
     const member = vault.memberByRecipient(identity.recipient)
+    if (member && !vault.access().isActive(member)) {
+      throw denied(`${member.name} is no longer a member of this vault: access was revoked`, 'ask an owner of the vault if that is a mistake')
+    }
+
     if (!member) {
       throw denied(
         `your identity is not a member of this vault (${identity.recipient.fingerprint})`,
@@ -34,11 +38,19 @@ export class Session {
     return new Session(vault, identity, member)
   }
 
-  /** Refuses (PERMISSION_DENIED, nothing written) what this member's role does not allow. */
-  require(action: Action, what: string): void {
-    if (!roleAllows(this.member.role, action)) {
-      throw denied(`${this.member.name} (${this.member.role}) may not ${action} ${what}`, 'ask an owner of the vault for the permission')
+  /** Refuses (PERMISSION_DENIED, nothing written) what this member's rules do not allow. */
+  require(action: Action, target: Scope & {name: string}): void {
+    if (!this.vault.access().allows(this.member, action, target)) {
+      throw denied(
+        `${this.member.name} (${this.member.role}) may not ${action} secret ${target.name} (environment ${target.environment}, branch ${target.branch})`,
+        'ask an owner of the vault: `secrets permit` grants read, create, update and delete',
+      )
     }
+  }
+
+  /** Refuses what only an owner may do: managing members and rules. */
+  requireOwner(what: string): void {
+    if (this.member.role !== 'owner') throw denied(`${this.member.name} (${this.member.role}) may not ${what}: only owners manage access`)
   }
 
   /** The newest key epoch: new values are always encrypted under it. */
@@ -108,9 +120,9 @@ export class Session {
     this.vault.close()
   }
 
-  /** Who may read a scope. Every member, for now; rules narrow it later without a format change. */
-  private readersOf(_environment: string, _branch: string): MemberRow[] {
-    return this.vault.members()
+  /** Who may read a scope now: each gets a sealed copy of its key. */
+  readersOf(environment: string, branch: string): MemberRow[] {
+    return this.vault.access().readersOf({environment, branch})
   }
 
   private openDataKey(row: DataKeyRow, what: string): Uint8Array {

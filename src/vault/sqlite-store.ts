@@ -3,6 +3,8 @@ import {type NewSecret, addSecret} from './add-secret.js'
 import {readCurrentValue} from './read-secret.js'
 import type {ImportedSecret} from '../formats/imported-secret.js'
 import {type ImportResult, importSecrets} from './import-secrets.js'
+import {type AccessView, type PermitRequest, type PermitResult, describeAccess, permit} from './permit.js'
+import {checkAndPin} from './pins.js'
 import {type RekeyResult, rekeyVault} from './rekey-vault.js'
 import {removeSecret} from './remove-secret.js'
 import {rotateSecret} from './rotate-secret.js'
@@ -21,6 +23,8 @@ export interface SqliteStoreOptions {
   identity: () => Identity
   /** The branch `get --environment` resolves against when --branch is not given. */
   defaultBranch: () => string
+  /** The user's config directory, where the vaults this client has seen are pinned. */
+  pinDir?: string
 }
 
 /** The vault file in the repository. */
@@ -33,7 +37,16 @@ export class SqliteStore implements SecretStore {
   ) {}
 
   static open(path: string, options: SqliteStoreOptions): SqliteStore {
-    return new SqliteStore(Vault.open(path), options)
+    const vault = Vault.open(path)
+    try {
+      vault.checkTombstones()
+      if (options.pinDir) checkAndPin(vault, options.pinDir, {write: true})
+    } catch (error) {
+      vault.close()
+      throw error
+    }
+
+    return new SqliteStore(vault, options)
   }
 
   get location(): string {
@@ -80,6 +93,16 @@ export class SqliteStore implements SecretStore {
 
   rekey(onProgress?: (done: number, total: number) => void): RekeyResult {
     return rekeyVault(this.unlock(), this.options.now, onProgress)
+  }
+
+  access(): AccessView {
+    return describeAccess(this.unlock())
+  }
+
+  permit(request: PermitRequest): PermitResult {
+    const result = permit(this.unlock(), request, this.options.now)
+    if (this.options.pinDir) checkAndPin(this.vault, this.options.pinDir, {write: true})
+    return result
   }
 
   import(records: readonly ImportedSecret[], options: {overwrite: boolean; dryRun: boolean; metadata: boolean}): ImportResult {

@@ -4,6 +4,7 @@
 import type {ImportedSecret} from '../formats/imported-secret.js'
 import type {NewSecret} from './add-secret.js'
 import type {ImportResult} from './import-secrets.js'
+import type {AccessView, PermitRequest, PermitResult} from './permit.js'
 import type {RekeyResult} from './rekey-vault.js'
 import type {HistoryEntry} from './secret-history.js'
 import type {SecretSummary} from './secret-summary.js'
@@ -33,6 +34,10 @@ export interface SecretStore {
   history(selector: Selector): {secret: SecretSummary; versions: HistoryEntry[]}
   /** A new key epoch: every value re-encrypted, every key re-sealed, atomically. */
   rekey(onProgress?: (done: number, total: number) => void): RekeyResult
+  /** Members, groups and rules (owners and maintainers). */
+  access(): AccessView
+  /** Grants or revokes access (owners); revoking read re-keys and marks exposures. */
+  permit(request: PermitRequest): PermitResult
   /** All records or none, in one transaction. */
   import(records: readonly ImportedSecret[], options: {overwrite: boolean; dryRun: boolean; metadata: boolean}): ImportResult
   close(): void

@@ -3,7 +3,9 @@ import {randomId} from '../crypto/index.js'
 import type {Identity} from '../crypto/identity.js'
 import {integrity} from '../errors.js'
 import {type Database, createDatabase, openDatabase} from './database.js'
-import {type MemberRow, type Signed, type SecretRow, memberSigned, secretSigned} from './records.js'
+import {type LogRow, readLog} from './access-log.js'
+import {type Action, AccessModel, type Scope} from './access-model.js'
+import {type MemberRow, type Signed, type SecretRow, type TombstoneRow, memberSigned, secretSigned, tombstoneSigned} from './records.js'
 
 /**
  * An open vault file: its rows, and the checks that any reader (with or without a key)
@@ -11,6 +13,7 @@ import {type MemberRow, type Signed, type SecretRow, memberSigned, secretSigned}
  */
 export class Vault {
   private memberCache?: Map<string, MemberRow>
+  private logCache?: LogRow[]
 
   private constructor(
     readonly db: Database,
@@ -79,6 +82,63 @@ export class Vault {
     return full
   }
 
+  /** The signed access log, oldest first (cached; `forget()` after writing to it). */
+  log(): LogRow[] {
+    if (!this.logCache) {
+      const log = readLog(this)
+      // Only owners change access, and not after they were revoked themselves.
+      const revokedAt = new Map<string, string>()
+      for (const entry of log) {
+        const author = this.member(entry.author_id)
+        const revoked = revokedAt.get(entry.author_id)
+        if (author?.role !== 'owner' || (revoked !== undefined && revoked <= entry.created_at)) {
+          throw integrity(`integrity check failed for access log entry ${entry.kind} ${entry.subject}: written by ${author?.name ?? 'an unknown member'}, who is not an owner`, RESTORE_HINT)
+        }
+
+        if (entry.kind === 'member.revoke') revokedAt.set(String((JSON.parse(entry.data) as {member_id: string}).member_id), entry.created_at)
+      }
+
+      this.logCache = log
+    }
+
+    return this.logCache
+  }
+
+  /** Drops cached rows after a write that changed members or the log. */
+  forget(): void {
+    this.memberCache = undefined
+    this.logCache = undefined
+  }
+
+  /** Who may do what, as of a moment (default: now). */
+  access(asOf?: string): AccessModel {
+    return new AccessModel(this.members(), this.log(), asOf)
+  }
+
+  /**
+   * A row is accepted only if its author was allowed to write it when they did: a row added
+   * by editing the file with another tool, by someone without the right, fails here.
+   */
+  checkAuthority(what: string, authorId: string, action: Action, scope: Scope, at: string): void {
+    const author = this.member(authorId)
+    if (!author || !this.access(at).allows(author, action, scope)) {
+      throw integrity(`integrity check failed for ${what}: written by ${author?.name ?? authorId.slice(0, 8)}, who was not allowed to ${action} it`, RESTORE_HINT)
+    }
+  }
+
+  /** Tombstones hide secrets, so each must be signed by someone allowed to delete. */
+  checkTombstones(): void {
+    const rows = this.db
+      .prepare('SELECT t.*, s.name, s.environment, s.branch FROM tombstones t JOIN secrets s ON s.id = t.secret_id')
+      .all() as Array<TombstoneRow & {name: string; environment: string; branch: string}>
+    for (const row of rows) {
+      const secret = this.db.prepare('SELECT * FROM secrets WHERE id = ?').get(row.secret_id) as SecretRow
+      const what = `the removal of ${describeSecret(secret)}`
+      this.verify(what, row.author_id, tombstoneSigned(this.id, secret, row), row.signature)
+      this.checkAuthority(what, row.author_id, 'delete', secret, row.created_at)
+    }
+  }
+
   /** The name a person sees for a member id, even when the row is gone. */
   memberName(id: string): string {
     return this.member(id)?.name ?? `unknown member ${id.slice(0, 8)}`
@@ -96,19 +156,25 @@ export class Vault {
   }
 
   verifySecret(secret: SecretRow): void {
-    this.verify(describeSecret(secret), secret.author_id, secretSigned(this.id, secret), secret.signature)
+    const what = describeSecret(secret)
+    this.verify(what, secret.author_id, secretSigned(this.id, secret), secret.signature)
+    this.checkAuthority(what, secret.author_id, 'create', secret, secret.created_at)
   }
 
   private memberMap(): Map<string, MemberRow> {
     if (!this.memberCache) {
       const rows = this.db.prepare('SELECT * FROM members ORDER BY created_at, id').all() as MemberRow[]
       const map = new Map(rows.map((row) => [row.id, row]))
-      // Every member row must be signed by a member (the first owner by themselves).
+      // Every member row must be signed by an owner; only the first owner signs their own.
+      const genesis = rows.filter((row) => row.author_id === row.id)
       for (const row of map.values()) {
         const author = map.get(row.author_id)
         const signed = memberSigned(this.id, row)
         const ok = author !== undefined && Recipient.parse(author.recipient).verify(signed.label, signed.fields, row.signature)
         if (!ok) throw integrity(`integrity check failed for member ${row.name}: bad signature`, RESTORE_HINT)
+        if (author.role !== 'owner' || (row.author_id === row.id && genesis.length !== 1)) {
+          throw integrity(`integrity check failed for member ${row.name}: added by ${author.name}, who is not an owner`, RESTORE_HINT)
+        }
       }
 
       this.memberCache = map

@@ -98,7 +98,7 @@ describe('rotation reminders', () => {
     expect(failed.stderr).toMatch(/^overdue: DEPLOY_KEY \(environment \*, branch \*\) was due on \d{4}-\d{2}-\d{2}$/m)
     const passed = repo.run(alice, ['check'])
     expect(passed.code).toBe(0)
-    expect(passed.stderr).toContain('ok: no secret is overdue')
+    expect(passed.stderr).toContain('ok: no secret is overdue for rotation or exposed')
   })
 
   it('restarts the reminder when the value is rotated', () => {
@@ -121,7 +121,7 @@ describe('rotation reminders', () => {
     repo.run(alice, ['add', 'A_KEY', '--rotation-days', '7'], {input: 'a-key-value-1'})
     const result = repo.run(alice, ['check', '--json'], {env: {SECRETS_NOW: inDays(8)}})
     expect(result.code).toBe(ExitCode.CHECK_FAILED)
-    expect(JSON.parse(result.stdout)).toMatchObject({ok: false, overdue: [{name: 'A_KEY'}], approaching: []})
+    expect(JSON.parse(result.stdout)).toMatchObject({ok: false, overdue: [{name: 'A_KEY'}], exposed: [], approaching: []})
   })
 })
 

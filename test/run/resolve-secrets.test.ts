@@ -7,7 +7,7 @@ import type {SecretSummary} from '../../src/vault/secret-summary.js'
 function summary(name: string, extra: Partial<SecretSummary> = {}): SecretSummary {
   return {
     name, environment: '*', branch: '*', description: null, version: 1, createdAt: '', updatedAt: '', updatedBy: '',
-    rotationDays: null, rotation: null, variable: false, file: false, protected: false, ref: null, ...extra,
+    rotationDays: null, rotation: null, variable: false, file: false, protected: false, ref: null, exposed: false, ...extra,
   }
 }
 
