@@ -1,0 +1,189 @@
+// Two people (two HOMEs) and a CI machine on one repository: permit, read, refuse, revoke,
+// forged rows and a rewritten log.
+import Database from 'better-sqlite3'
+import {afterEach, beforeEach, describe, expect, it} from 'vitest'
+
+import {Identity} from '../../src/crypto/identity.js'
+import {loadSodium} from '../../src/crypto/sodium.js'
+import {ExitCode} from '../../src/errors.js'
+import {insertSecret} from '../../src/vault/add-secret.js'
+import {Session} from '../../src/vault/session.js'
+import {Vault} from '../../src/vault/vault.js'
+import {type Person, TempRepo} from '../helpers/cli.js'
+import {readFileSync} from 'node:fs'
+import {join} from 'node:path'
+
+let repo: TempRepo
+let alice: Person
+let bob: Person
+
+beforeEach(() => {
+  repo = new TempRepo()
+  alice = repo.person('alice')
+  bob = repo.person('bob')
+  expect(repo.run(alice, ['enable']).code).toBe(0)
+  repo.run(alice, ['add', 'DB_PASSWORD', '--environment', 'production'], {input: 'production-password'})
+  repo.run(alice, ['add', 'DB_PASSWORD', '--environment', 'staging'], {input: 'staging-password'})
+})
+
+afterEach(() => repo.cleanup())
+
+function recipientOf(person: Person): string {
+  return (JSON.parse(repo.run(person, ['identity', '--json']).stdout) as {recipient: string}).recipient
+}
+
+function identityOf(person: Person): Identity {
+  const text = readFileSync(join(person.home, '.config', 'secrets', 'identity'), 'utf8').split('\n').find((l) => l.startsWith('SECRETS-IDENTITY-'))!
+  return Identity.parse(text)
+}
+
+function permitBob(scopes = 'read'): void {
+  const result = repo.run(alice, ['permit', 'user:bob', '--recipient', recipientOf(bob), '--role', 'developer', '--scopes', scopes])
+  expect(result.stderr).toBe('added user:bob\n')
+  expect(result.code).toBe(0)
+}
+
+/** Data keys of the current versions that `identity` holds a sealed copy of. */
+function keysHeldFor(identity: Identity): number {
+  const db = new Database(repo.vaultPath, {readonly: true})
+  const member = db.prepare('SELECT id FROM members WHERE recipient = ?').get(identity.recipient.toString()) as {id: string} | undefined
+  const held = member
+    ? (db.prepare('SELECT COUNT(*) AS n FROM versions v JOIN sealed_keys s ON s.data_key_id = v.data_key_id WHERE s.member_id = ?').get(member.id) as {n: number}).n
+    : 0
+  db.close()
+  return held
+}
+
+describe('permit and read', () => {
+  it("Bob's identity → Alice permits read → Bob reads; Bob's add is refused, vault unchanged", () => {
+    permitBob()
+    expect(repo.run(bob, ['get', 'DB_PASSWORD', '--environment', 'production'])).toMatchObject({code: 0, stdout: 'production-password'})
+    const before = repo.vaultBytes()
+    const added = repo.run(bob, ['add', 'BOBS_SECRET'], {input: 'bob-value-123'})
+    expect(added.code).toBe(ExitCode.PERMISSION_DENIED)
+    expect(added.stderr.split('\n')[0]).toBe('error: user:bob (developer) may not create secret BOBS_SECRET (environment *, branch *)')
+    expect(repo.vaultBytes().equals(before)).toBe(true)
+  })
+
+  it('lets a member with create add, and a group rule grant read', () => {
+    permitBob('read,create')
+    expect(repo.run(bob, ['add', 'BOBS_SECRET'], {input: 'bob-value-123'}).code).toBe(0)
+    expect(repo.run(alice, ['get', 'BOBS_SECRET']).stdout).toBe('bob-value-123')
+
+    const carol = repo.person('carol')
+    repo.run(alice, ['permit', 'user:carol', '--recipient', recipientOf(carol), '--role', 'reporter', '--scopes', 'create'])
+    expect(repo.run(carol, ['get', 'DB_PASSWORD', '--environment', 'staging']).code).toBe(ExitCode.PERMISSION_DENIED)
+    expect(repo.run(alice, ['permit', 'group:ops', '--members', 'carol', '--scopes', 'read', '--environment', 'staging']).code).toBe(0)
+    expect(repo.run(carol, ['get', 'DB_PASSWORD', '--environment', 'staging']).stdout).toBe('staging-password')
+    expect(repo.run(carol, ['get', 'DB_PASSWORD', '--environment', 'production']).code).toBe(ExitCode.PERMISSION_DENIED)
+  })
+
+  it('shows members, groups and rules to owners and maintainers only', () => {
+    permitBob()
+    const view = JSON.parse(repo.run(alice, ['permit', '--json']).stdout) as {members: Array<{name: string; role: string}>; rules: Array<{principal: string; actions: string[]}>}
+    expect(view.members.map((m) => [m.name, m.role])).toEqual([['user:alice@example.com', 'owner'], ['user:bob', 'developer']])
+    expect(view.rules).toEqual([{principal: 'user:bob', actions: ['read'], environment: '*', branch: '*', createdAt: expect.any(String)}])
+    const denied = repo.run(bob, ['permit'])
+    expect(denied.code).toBe(ExitCode.PERMISSION_DENIED)
+    expect(repo.run(bob, ['permit', 'role:developer', '--scopes', 'read,create']).code).toBe(ExitCode.PERMISSION_DENIED)
+  })
+
+  it.each([
+    [['permit', 'bob', '--scopes', 'read'], /invalid principal: "bob"/],
+    [['permit', 'role:admin', '--scopes', 'read'], /unknown role: admin/],
+    [['permit', 'role:developer', '--scopes', 'read,fly'], /invalid --scopes: "read,fly"/],
+    [['permit', 'user:dave', '--scopes', 'read'], /a new member needs --recipient/],
+    [['permit', 'user:dave', '--recipient', 'secrets1qqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqq', '--scopes', 'read'], /invalid recipient/],
+    [['permit', 'user:nobody', '--revoke'], /no member user:nobody/],
+  ])('refuses %j with one line and the vault unchanged', (args, message) => {
+    const before = repo.vaultBytes()
+    const result = repo.run(alice, args)
+    expect(result.code).not.toBe(0)
+    expect(result.stderr.split('\n')[0]).toMatch(message)
+    expect(repo.vaultBytes().equals(before)).toBe(true)
+  })
+})
+
+describe('machine members', () => {
+  it('a machine limited to production reads production through SECRETS_IDENTITY and cannot decrypt others', async () => {
+    const created = repo.run(alice, ['permit', 'machine:ci', '--scopes', 'read', '--environment', 'production'])
+    expect(created.code).toBe(0)
+    const machine = created.stdout.trim()
+    expect(machine).toMatch(/^SECRETS-IDENTITY-1[A-Z0-9]+$/)
+    expect(created.stderr).toContain('shown once')
+    expect(repo.vaultBytes().includes(Buffer.from(machine))).toBe(false)
+
+    const ci = repo.person('ci', {SECRETS_IDENTITY: machine})
+    expect(repo.run(ci, ['get', 'DB_PASSWORD', '--environment', 'production']).stdout).toBe('production-password')
+    expect(repo.run(ci, ['get', 'DB_PASSWORD', '--environment', 'staging']).code).toBe(ExitCode.PERMISSION_DENIED)
+    // And not by policy alone: it holds no key to the staging value.
+    await loadSodium()
+    const db = new Database(repo.vaultPath, {readonly: true})
+    const scopes = db
+      .prepare(`SELECT DISTINCT d.environment FROM sealed_keys s JOIN data_keys d ON d.id = s.data_key_id JOIN members m ON m.id = s.member_id WHERE m.name = 'machine:ci'`)
+      .all() as Array<{environment: string}>
+    db.close()
+    expect(scopes).toEqual([{environment: 'production'}])
+  })
+})
+
+describe('revocation', () => {
+  it('after --revoke Bob decrypts neither old nor new values, and what he could read is exposed until rotated', async () => {
+    permitBob()
+    await loadSodium()
+    const bobIdentity = identityOf(bob)
+    expect(keysHeldFor(bobIdentity)).toBe(2)
+
+    const revoked = repo.run(alice, ['permit', 'user:bob', '--revoke'])
+    expect(revoked.code).toBe(0)
+    expect(revoked.stderr).toContain('re-keyed the vault')
+    expect(keysHeldFor(bobIdentity)).toBe(0)
+    expect(repo.run(bob, ['get', 'DB_PASSWORD', '--environment', 'production']).code).toBe(ExitCode.PERMISSION_DENIED)
+
+    repo.run(alice, ['add', 'NEW_SECRET'], {input: 'new-secret-value'})
+    expect(keysHeldFor(bobIdentity)).toBe(0)
+
+    const listed = JSON.parse(repo.run(alice, ['list', '--json']).stdout) as Array<{name: string; environment: string; exposed: boolean}>
+    expect(listed.map((s) => [s.name, s.environment, s.exposed])).toEqual([
+      ['DB_PASSWORD', 'production', true],
+      ['DB_PASSWORD', 'staging', true],
+      ['NEW_SECRET', '*', false],
+    ])
+    expect(repo.run(alice, ['check']).code).toBe(ExitCode.CHECK_FAILED)
+    repo.run(alice, ['rotate', 'DB_PASSWORD', '--environment', 'production'], {input: 'new-production-password'})
+    repo.run(alice, ['rotate', 'DB_PASSWORD', '--environment', 'staging'], {input: 'new-staging-password'})
+    expect(repo.run(alice, ['check']).code).toBe(0)
+    expect(repo.run(alice, ['get', 'DB_PASSWORD', '--environment', 'production']).stdout).toBe('new-production-password')
+  })
+})
+
+describe('forgery', () => {
+  it('rejects on read a row written by someone without the right, naming the secret and the author', async () => {
+    permitBob()
+    await loadSodium()
+    // Bob edits the file with his own tool: a signed secret, though he may only read.
+    const vault = Vault.open(repo.vaultPath)
+    const session = new Session(vault, identityOf(bob), vault.memberByRecipient(identityOf(bob).recipient)!)
+    vault.write(() =>
+      insertSecret(session, {name: 'FORGED', environment: 'production', branch: '*', variable: false, file: false, protected: false}, new TextEncoder().encode('forged-value'), new Date().toISOString()),
+    )
+    session.close()
+
+    const listed = repo.run(alice, ['list'])
+    expect(listed.code).toBe(ExitCode.INTEGRITY)
+    expect(listed.stderr.split('\n')[0]).toBe(
+      'error: integrity check failed for secret FORGED (environment production, branch *): written by user:bob, who was not allowed to create it',
+    )
+  })
+
+  it('refuses a vault whose access log lost an entry this computer has seen', () => {
+    permitBob()
+    expect(repo.run(alice, ['list']).code).toBe(0)
+    const db = new Database(repo.vaultPath)
+    db.prepare(`DELETE FROM log WHERE subject = 'user:bob'`).run()
+    db.close()
+    const result = repo.run(alice, ['list'])
+    expect(result.code).toBe(ExitCode.INTEGRITY)
+    expect(result.stderr.split('\n')[0]).toMatch(/^error: the vault .* lost 1 access log entry this computer has seen$/)
+  })
+})
