@@ -1,4 +1,5 @@
 import {userInfo} from 'node:os'
+import {join} from 'node:path'
 
 import {Flags} from '@oclif/core'
 
@@ -6,6 +7,7 @@ import {BaseCommand} from '../base-command.js'
 import {now} from '../clock.js'
 import {vaultLocation} from '../command-context.js'
 import {loadSodium} from '../crypto/sodium.js'
+import {type GitSetup, installGitIntegration, secretsCommandLine} from '../git/integration.js'
 import {gitConfig} from '../git/repository.js'
 import {IdentityStore} from '../keychain/identity-store.js'
 import {type EnableResult, enableVault} from '../vault/enable-vault.js'
@@ -21,7 +23,7 @@ export default class Enable extends BaseCommand {
     name: Flags.string({summary: 'Your member name in the vault (default: git user.email, else your login name).'}),
   }
 
-  async run(): Promise<EnableResult & {recipient: string; identitySource: string}> {
+  async run(): Promise<EnableResult & {recipient: string; identitySource: string; git: GitSetup | null}> {
     const {flags} = await this.parse(Enable)
     const context = this.context(flags.vault)
     const location = vaultLocation(context)
@@ -30,14 +32,20 @@ export default class Enable extends BaseCommand {
     if (loaded.warning) this.warning(loaded.warning)
     const name = `user:${flags.name ?? gitConfig(location.repoRoot ?? process.cwd(), 'user.email') ?? userInfo().username}`
     const result = enableVault(location.path, loaded.identity, name, now(this.env))
+    // Git config is not cloned: each clone gets the drivers from its own `enable`.
+    const git = location.repoRoot
+      ? installGitIntegration(location.repoRoot, location.path, secretsCommandLine(process.execPath, join(this.config.root, 'bin', 'run.js')))
+      : null
+    const gitChanged = git !== null && (git.attributesLineAdded || git.configChanged.length > 0)
     if (!result.created) {
-      this.say(`secrets is already enabled: ${location.path} (nothing changed)`)
+      this.say(`secrets is already enabled: ${location.path} (${gitChanged ? "set up git's diff and merge drivers for it in this clone" : 'nothing changed'})`)
     } else {
       if (loaded.created) this.say(`created your identity in ${loaded.location}`)
       this.say(`created ${location.path} with ${name} as owner`)
-      this.say('commit .secrets/ to share the vault; names and scopes are visible in it, values are encrypted')
+      if (gitChanged) this.say("set up git's diff and merge drivers for it (.gitattributes and this clone's git config)")
+      this.say(`commit .secrets/${git?.attributesLineAdded ? ' and .gitattributes' : ''} to share the vault; names and scopes are visible in it, values are encrypted`)
     }
 
-    return {...result, recipient: loaded.identity.recipient.toString(), identitySource: loaded.source}
+    return {...result, recipient: loaded.identity.recipient.toString(), identitySource: loaded.source, git}
   }
 }
