@@ -1,5 +1,6 @@
 import {randomId} from '../crypto/index.js'
 import {type SecretRow, tombstoneSigned} from './records.js'
+import {rowsOfScope} from './secret-rows.js'
 import {type SecretSummary, summarize} from './secret-summary.js'
 import type {Session} from './session.js'
 import {describeSecret} from './vault.js'
@@ -10,7 +11,10 @@ export function removeSecret(session: Session, secret: SecretRow, now: Date): Se
   session.require('delete', secret)
   vault.verifySecret(secret)
   const summary = summarize(vault, secret, now)
-  vault.write(() => insertTombstone(session, secret, now.toISOString()))
+  // Every row of the scope: after a merge one secret can have two (see liveSecrets).
+  vault.write(() => {
+    for (const row of rowsOfScope(vault, secret)) insertTombstone(session, row, now.toISOString())
+  })
   return summary
 }
 

@@ -156,6 +156,13 @@ describe('mergeVaultFiles', () => {
     await withStore(ours, later(1), (s) => s.add(secret('SAME'), async () => bytes('ours-same')))
     await withStore(theirs, later(2), (s) => s.add(secret('SAME'), async () => bytes('theirs-same')))
     expect(merge().addedOnBothSides).toEqual([{name: 'SAME', environment: '*', branch: '*'}])
+    // After the merge they are one secret: listed once, the newer value current, removed as one.
+    await withStore(ours, later(3), (s) => {
+      expect(s.list().filter((x) => x.name === 'SAME')).toHaveLength(1)
+      expect(new TextDecoder().decode(s.reveal({name: 'SAME'}).value)).toBe('theirs-same')
+      s.remove({name: 'SAME'})
+      expect(s.list().filter((x) => x.name === 'SAME')).toHaveLength(0)
+    })
   })
 
   it('reports a secret removed on one side and rotated on the other', async () => {
