@@ -1,7 +1,7 @@
 import {type Env} from '../env.js'
 import {currentBranch} from '../git/repository.js'
 import {expand} from './expand.js'
-import {predefinedVariables} from './predefined-variables.js'
+import {environmentVariables, predefinedVariables} from './predefined-variables.js'
 import {type PlannedSecret, type RunScope, isProtectedBranch, planEntry, planVariables} from './resolve-secrets.js'
 import type {SelectedJob} from './select-job.js'
 import type {SecretSummary} from '../vault/secret-summary.js'
@@ -39,6 +39,8 @@ export interface PlanOptions {
 export function planRun(options: PlanOptions): RunPlan {
   const {job, pipeline} = options.selected
   const branch = options.branch ?? (options.env.CI_COMMIT_REF_NAME || currentBranch(options.projectDir) || '')
+  // The environment may itself use CI_* variables (review/$CI_COMMIT_REF_SLUG), so those
+  // come first and CI_ENVIRONMENT_* once the environment is known.
   const base = predefinedVariables({projectDir: options.projectDir, jobName: job?.name, branch, environment: ''}, options.env)
 
   const inherit = job?.inheritGlobalVariables ?? true
@@ -46,7 +48,7 @@ export function planRun(options: PlanOptions): RunPlan {
   const declared: Record<string, string> = {...Object.fromEntries(globals), ...job?.variables}
   const lookup = {...options.env, ...base, ...declared}
   const environment = options.environment ?? (job?.environment ? expand(job.environment, lookup) : '')
-  const predefined = predefinedVariables({projectDir: options.projectDir, jobName: job?.name, branch, environment}, options.env)
+  const predefined = {...base, ...environmentVariables(environment, options.env)}
   const variables = {...options.env, ...predefined, ...declared}
   const expanded: Record<string, string> = {...predefined}
   for (const [name, value] of Object.entries(declared)) expanded[name] = expand(value, variables)

@@ -10,6 +10,15 @@ export interface JobContext {
   environment: string
 }
 
+/** CI_ENVIRONMENT_NAME and _SLUG for a job's environment (none when it has none). */
+export function environmentVariables(environment: string, env: Env): Record<string, string> {
+  const vars: Record<string, string | undefined> = {
+    CI_ENVIRONMENT_NAME: environment || undefined,
+    CI_ENVIRONMENT_SLUG: environment ? slug(environment).slice(0, 24) : undefined,
+  }
+  return given(vars, env)
+}
+
 /**
  * The predefined CI_* variables a GitLab runner would set, as far as a local checkout can
  * know them. Values already in the environment win: inside a real CI job they are the truth.
@@ -26,14 +35,17 @@ export function predefinedVariables(context: JobContext, env: Env): Record<strin
     CI_COMMIT_SHA: sha,
     CI_COMMIT_SHORT_SHA: sha?.slice(0, 8),
     CI_JOB_NAME: context.jobName,
-    CI_ENVIRONMENT_NAME: context.environment || undefined,
-    CI_ENVIRONMENT_SLUG: context.environment ? slug(context.environment).slice(0, 24) : undefined,
     CI_PIPELINE_SOURCE: 'local',
   }
+  return {...given(vars, env), ...environmentVariables(context.environment, env)}
+}
+
+/** Values already in the environment win; unknown ones are left out. */
+function given(vars: Record<string, string | undefined>, env: Env): Record<string, string> {
   const out: Record<string, string> = {}
   for (const [key, value] of Object.entries(vars)) {
-    const given = env[key]
-    if (given !== undefined) out[key] = given
+    const set = env[key]
+    if (set !== undefined) out[key] = set
     else if (value !== undefined) out[key] = value
   }
 

@@ -96,7 +96,9 @@ export function permit(session: Session, request: PermitRequest, now: Date): Per
       }
 
       result.rekeyed = true
-      result.exposed = liveSecrets(vault).filter((s) => exposed.has(s.id)).map((s) => s.name)
+      result.exposed = liveSecrets(vault)
+        .filter((s) => exposed.has(s.id))
+        .map((s) => `${s.name} (environment ${s.environment}, branch ${s.branch})`)
     } else {
       sealToNewReaders(session, at)
     }

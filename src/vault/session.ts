@@ -3,7 +3,7 @@ import {DecryptionFailed} from '../crypto/errors.js'
 import type {Identity} from '../crypto/identity.js'
 import {Recipient} from '../crypto/recipient.js'
 import {denied, integrity} from '../errors.js'
-import {type DataKeyRow, type EpochRow, type MemberRow, type SecretRow, dataKeySigned, epochSigned} from './records.js'
+import {type DataKeyRow, type EpochRow, type MemberRow, dataKeySigned, epochSigned} from './records.js'
 import type {Action, Scope} from './access-model.js'
 import {RESTORE_HINT, type Vault} from './vault.js'
 
@@ -172,4 +172,3 @@ function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
   return a.length === b.length && a.every((byte, i) => byte === b[i])
 }
 
-export type {SecretRow}

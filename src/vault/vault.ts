@@ -128,11 +128,10 @@ export class Vault {
 
   /** Tombstones hide secrets, so each must be signed by someone allowed to delete. */
   checkTombstones(): void {
-    const rows = this.db
-      .prepare('SELECT t.*, s.name, s.environment, s.branch FROM tombstones t JOIN secrets s ON s.id = t.secret_id')
-      .all() as Array<TombstoneRow & {name: string; environment: string; branch: string}>
+    const rows = this.db.prepare('SELECT * FROM tombstones').all() as TombstoneRow[]
+    const secretById = this.db.prepare('SELECT * FROM secrets WHERE id = ?')
     for (const row of rows) {
-      const secret = this.db.prepare('SELECT * FROM secrets WHERE id = ?').get(row.secret_id) as SecretRow
+      const secret = secretById.get(row.secret_id) as SecretRow
       const what = `the removal of ${describeSecret(secret)}`
       this.verify(what, row.author_id, tombstoneSigned(this.id, secret, row), row.signature)
       this.checkAuthority(what, row.author_id, 'delete', secret, row.created_at)
