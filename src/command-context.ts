@@ -49,6 +49,11 @@ export async function openStore(options: ContextOptions): Promise<SecretStore> {
     maxValueBytes: config.maxValueBytes,
     identity: (): Identity => requireIdentity(options).identity,
     defaultBranch: () => options.env.CI_COMMIT_REF_NAME || currentBranch(options.cwd) || '',
-    pinDir: options.env.XDG_CONFIG_HOME || join(options.env.HOME || homedir(), '.config'),
+    pinDir: configDir(options.env),
   })
+}
+
+/** The user's config directory: XDG_CONFIG_HOME, else ~/.config. */
+export function configDir(env: Env): string {
+  return env.XDG_CONFIG_HOME || join(env.HOME || homedir(), '.config')
 }

@@ -3,7 +3,7 @@ import {basename} from 'node:path'
 import {Flags} from '@oclif/core'
 
 import {BaseCommand} from '../base-command.js'
-import {vaultLocation} from '../command-context.js'
+import {configDir, vaultLocation} from '../command-context.js'
 import {SecretsError, usage} from '../errors.js'
 import {type DisableResult, disableVault} from '../vault/disable-vault.js'
 
@@ -33,7 +33,7 @@ export default class Disable extends BaseCommand {
       if (typed.trim() !== expected) throw new SecretsError('ERROR', 'not confirmed: nothing was deleted')
     }
 
-    const result = disableVault(location.path, location.repoRoot)
+    const result = disableVault(location.path, location.repoRoot, configDir(this.env))
     this.say(`deleted the vault ${location.path} and every secret in it; this cannot be undone`)
     this.say('commit the deletion to remove it for everyone (older commits still hold the encrypted vault)')
     return result

@@ -4,6 +4,7 @@ import {dirname, join} from 'node:path'
 import {type GitCleanup, removeGitIntegration} from '../git/integration.js'
 import {SecretsError} from '../errors.js'
 import {CONFIG_FILE} from './config.js'
+import {pinPath} from './pins.js'
 import {Vault} from './vault.js'
 
 export interface DisableResult {
@@ -18,7 +19,7 @@ export interface DisableResult {
  * then the git attributes and config `enable` added. A `.secrets/config.yml` the team wrote
  * is deleted too: it configures only this vault.
  */
-export function disableVault(path: string, repoRoot: string | undefined): DisableResult {
+export function disableVault(path: string, repoRoot: string | undefined, pinDir?: string): DisableResult {
   if (!existsSync(path)) throw new SecretsError('NO_VAULT', `no vault at ${path}`, 'nothing to disable')
   // Open it first: refuse to delete a file that is not a vault.
   const vault = Vault.open(path, {readonly: true})
@@ -35,5 +36,12 @@ export function disableVault(path: string, repoRoot: string | undefined): Disabl
   }
 
   if (existsSync(dir) && readdirSync(dir).length === 0) rmSync(dir, {recursive: true})
+  // This computer's pin of the vault's history: used by this vault only.
+  const pin = pinDir ? pinPath(pinDir, vaultId) : undefined
+  if (pin && existsSync(pin)) {
+    rmSync(pin)
+    deleted.push(pin)
+  }
+
   return {path, vaultId, deleted, git: repoRoot ? removeGitIntegration(repoRoot) : undefined}
 }

@@ -1,5 +1,5 @@
 // A secret's life as a user lives it: rotate, history, reminders, check, re-key, disable.
-import {existsSync, readFileSync, writeFileSync} from 'node:fs'
+import {existsSync, readdirSync, readFileSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 
 import Database from 'better-sqlite3'
@@ -188,6 +188,8 @@ describe('disable', () => {
     expect(result.code).toBe(0)
     expect(result.stderr).toContain('cannot be undone')
     expect(existsSync(join(repo.dir, '.secrets'))).toBe(false)
+    // This computer's pin of the vault's history went with it.
+    expect(readdirSync(join(alice.home, '.config', 'secrets', 'pins'))).toEqual([])
     expect(readFileSync(join(repo.dir, '.gitattributes'), 'utf8')).toBe('*.png binary\n')
     expect(() => git(repo.dir, 'config', '--get', 'merge.secrets.driver')).toThrow()
     expect(repo.run(alice, ['list']).code).toBe(ExitCode.NO_VAULT)
