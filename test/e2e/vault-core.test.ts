@@ -146,6 +146,15 @@ describe('a new user in a git repository', () => {
     expect(revealed.stdout).toBe('terminal-value-1\n')
   })
 
+  it('reads a value typed at a hidden prompt, never echoing it', () => {
+    enable()
+    const typed = repo.runInTerminal(alice, ['add', 'TYPED'], 'typed-secret-value\r')
+    expect(typed.code).toBe(0)
+    expect(typed.stdout).toContain('value for TYPED')
+    expect(typed.stdout).not.toContain('typed-secret-value')
+    expect(repo.run(alice, ['get', 'TYPED']).stdout).toBe('typed-secret-value')
+  })
+
   it('shows the identity with --json', () => {
     enable()
     const {stdout, code} = repo.run(alice, ['identity', '--json'])
