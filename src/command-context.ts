@@ -9,7 +9,7 @@ import type {Env} from './env.js'
 import {noIdentity} from './errors.js'
 import {currentBranch} from './git/repository.js'
 import {IdentityStore, type LoadedIdentity, identityFilePath} from './keychain/identity-store.js'
-import {loadConfig} from './vault/config.js'
+import {type VaultConfig, loadConfig} from './vault/config.js'
 import {type VaultLocation, locateVault} from './vault/locate.js'
 import {SqliteStore} from './vault/sqlite-store.js'
 import type {SecretStore} from './vault/store.js'
@@ -41,9 +41,10 @@ export function requireIdentity(options: ContextOptions): LoadedIdentity {
   return found
 }
 
-export async function openStore(options: ContextOptions): Promise<SecretStore> {
+/** The vault, ready to use; `config` when the caller has already read `.secrets/config.yml`. */
+export async function openStore(options: ContextOptions, preloaded?: VaultConfig): Promise<SecretStore> {
   const location = vaultLocation(options)
-  const [config] = await Promise.all([loadConfig(location.path), loadSodium()])
+  const [config] = await Promise.all([preloaded ?? loadConfig(location.path), loadSodium()])
   return SqliteStore.open(location.path, {
     now: now(options.env),
     maxValueBytes: config.maxValueBytes,

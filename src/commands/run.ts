@@ -41,7 +41,8 @@ export default class Run extends BaseCommand {
     if (selected.note) this.say(selected.note)
     for (const warning of selected.warnings ?? []) this.warning(warning)
 
-    const [store, config] = await Promise.all([openStore(context), loadConfig(location.path)])
+    const config = await loadConfig(location.path)
+    const store = await openStore(context, config)
     const secrets = store.list()
     const plan = planRun({
       selected, secrets, projectDir, env: this.env,
