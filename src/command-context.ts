@@ -5,14 +5,14 @@ import {join} from 'node:path'
 import {now} from './clock.js'
 import type {Identity} from './crypto/identity.js'
 import {loadSodium} from './crypto/sodium.js'
-import type {Env} from './env.js'
+import {type Env, SECRETS_TRUST} from './env.js'
 import {noIdentity} from './errors.js'
 import {currentBranch} from './git/repository.js'
 import {IdentityStore, type LoadedIdentity, identityFilePath} from './keychain/identity-store.js'
 import {type VaultConfig, loadConfig} from './vault/config.js'
 import {type VaultLocation, locateVault} from './vault/locate.js'
 import {SqliteStore} from './vault/sqlite-store.js'
-import type {SecretStore} from './vault/store.js'
+import type {SecretStore, VaultAdmin} from './vault/store.js'
 
 export interface ContextOptions {
   env: Env
@@ -43,6 +43,15 @@ export function requireIdentity(options: ContextOptions): LoadedIdentity {
 
 /** The vault, ready to use; `config` when the caller has already read `.secrets/config.yml`. */
 export async function openStore(options: ContextOptions, preloaded?: VaultConfig): Promise<SecretStore> {
+  return openSqliteStore(options, preloaded)
+}
+
+/** The vault's admin side: access, keys, settings, history. */
+export async function openAdmin(options: ContextOptions): Promise<VaultAdmin> {
+  return openSqliteStore(options)
+}
+
+async function openSqliteStore(options: ContextOptions, preloaded?: VaultConfig): Promise<SqliteStore> {
   const location = vaultLocation(options)
   const [config] = await Promise.all([preloaded ?? loadConfig(location.path), loadSodium()])
   return SqliteStore.open(location.path, {
@@ -50,7 +59,9 @@ export async function openStore(options: ContextOptions, preloaded?: VaultConfig
     maxValueBytes: config.maxValueBytes,
     identity: (): Identity => requireIdentity(options).identity,
     defaultBranch: () => options.env.CI_COMMIT_REF_NAME || currentBranch(options.cwd) || '',
-    pinDir: configDir(options.env),
+    configDir: configDir(options.env),
+    trust: options.env[SECRETS_TRUST] || undefined,
+    warn: options.warn,
   })
 }
 

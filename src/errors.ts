@@ -13,6 +13,8 @@ export const ExitCode = {
   NO_VAULT: 8,
   /** `secrets check`: a secret is overdue for rotation or exposed. */
   CHECK_FAILED: 9,
+  /** The vault is in an older format: an owner runs `secrets upgrade`. */
+  UPGRADE_NEEDED: 10,
   /** As shells say it: the command to run cannot be executed / was not found. */
   COMMAND_NOT_EXECUTABLE: 126,
   COMMAND_NOT_FOUND: 127,
@@ -32,6 +34,7 @@ export const EXIT_CODE_HELP: Record<ErrorCode, string> = {
   CONFLICT: 'the thing already exists (a secret with that name and scope)',
   NO_VAULT: 'no vault here: run `secrets enable` first',
   CHECK_FAILED: '`secrets check`: a secret is overdue for rotation or exposed',
+  UPGRADE_NEEDED: 'the vault is in format 1: an owner runs `secrets upgrade`',
   COMMAND_NOT_EXECUTABLE: '`secrets run`: the command cannot be executed',
   COMMAND_NOT_FOUND: '`secrets run`: the command was not found',
 }

@@ -2,9 +2,9 @@ import {Args, Flags} from '@oclif/core'
 
 import {BaseCommand} from '../base-command.js'
 import {openStore} from '../command-context.js'
-import {type NewSecret, checkNewSecret} from '../vault/add-secret.js'
-import {parseRef} from '../vault/rules.js'
-import type {SecretSummary} from '../vault/secret-summary.js'
+import {type NewSecret, checkNewSecret} from '../vault/secrets/add.js'
+import type {SecretSummary} from '../vault/secrets/summary.js'
+import {parseRef} from '../vault/validate.js'
 import {readValue} from '../terminal/read-value.js'
 
 export default class Add extends BaseCommand {

@@ -1,7 +1,7 @@
 import {BaseCommand} from '../base-command.js'
 import {openStore} from '../command-context.js'
 import {ExitCode} from '../errors.js'
-import type {SecretSummary} from '../vault/secret-summary.js'
+import type {SecretSummary} from '../vault/secrets/summary.js'
 
 export default class Check extends BaseCommand {
   static summary = 'Fail (listing them) when any secret is overdue for rotation or exposed: a step for CI.'

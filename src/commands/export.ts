@@ -3,7 +3,7 @@ import {Flags} from '@oclif/core'
 import {BaseCommand} from '../base-command.js'
 import {openStore} from '../command-context.js'
 import {refuseTerminal} from '../terminal/read-value.js'
-import {exportSecrets} from '../vault/export-secrets.js'
+import {exportSecrets} from '../vault/secrets/export.js'
 
 export default class Export extends BaseCommand {
   static summary = 'Print secrets with their values as dotenv, GitLab CI/CD variables JSON, or JSON.'

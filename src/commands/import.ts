@@ -6,7 +6,8 @@ import {BaseCommand} from '../base-command.js'
 import {openStore} from '../command-context.js'
 import {SecretsError, usage} from '../errors.js'
 import type {ImportedSecret} from '../formats/imported-secret.js'
-import type {ImportResult} from '../vault/import-secrets.js'
+import {progressBar} from '../terminal/progress.js'
+import type {ImportResult} from '../vault/secrets/import.js'
 
 export default class Import extends BaseCommand {
   static summary = 'Import secrets from a .env file or GitLab CI/CD variables JSON, all or nothing.'
@@ -41,7 +42,9 @@ export default class Import extends BaseCommand {
 
     const store = await openStore(this.context(flags.vault))
     try {
-      const result = store.import(records, {overwrite: flags.overwrite === true, dryRun: flags['dry-run'] === true, metadata: flags.format === 'gitlab'})
+      const bar = progressBar(process.stderr, 'importing')
+      const result = store.import(records, {overwrite: flags.overwrite === true, dryRun: flags['dry-run'] === true, metadata: flags.format === 'gitlab', onProgress: bar.update})
+      bar.done()
       if (flags['dry-run']) for (const s of result.secrets) this.say(`would ${s.action} ${s.name} (environment ${s.environment}, branch ${s.branch})`)
       this.say(
         `${flags['dry-run'] ? 'dry run: would import' : 'imported'}: ${result.added} added, ${result.skipped} skipped (already there${flags.overwrite ? '' : '; --overwrite replaces them'}), ${result.overwritten} overwritten`,

@@ -3,8 +3,8 @@ import chalk from 'chalk'
 
 import {BaseCommand} from '../base-command.js'
 import {openStore} from '../command-context.js'
-import type {HistoryEntry} from '../vault/secret-history.js'
-import type {RotationStatus, SecretSummary} from '../vault/secret-summary.js'
+import type {HistoryEntry} from '../vault/secrets/history.js'
+import type {RotationStatus, SecretSummary} from '../vault/secrets/summary.js'
 import {renderTable} from '../terminal/table.js'
 
 export default class List extends BaseCommand {

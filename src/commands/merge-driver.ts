@@ -1,6 +1,7 @@
 import {Args} from '@oclif/core'
 
 import {BaseCommand} from '../base-command.js'
+import {loadSodium} from '../crypto/sodium.js'
 import {mergeMessages} from '../git/merge-messages.js'
 import {type MergeReport, mergeVaultFiles} from '../git/merge-vaults.js'
 
@@ -10,9 +11,9 @@ import {type MergeReport, mergeVaultFiles} from '../git/merge-vaults.js'
  */
 export default class MergeDriver extends BaseCommand {
   static hidden = true
-  static summary = 'Merge two copies of the vault row by row, for git (`%O %A %B %P`).'
+  static summary = 'Merge two copies of the vault as the union of their histories, for git (`%O %A %B %P`).'
   static description =
-    'The merge driver `secrets enable` sets up: the union of both sides\' rows, written over OURS. Needs no identity. Refuses two different vaults or a format newer than this secrets.'
+    'The merge driver `secrets enable` sets up: the union of both sides\' operations (format 1: rows), written over OURS, each side verified first. Needs no identity. Refuses two different vaults, a side that fails verification, a mix of formats, or a format newer than this secrets.'
 
   static examples = ['<%= config.bin %> merge-driver BASE OURS THEIRS .secrets/vault.db']
 
@@ -25,6 +26,7 @@ export default class MergeDriver extends BaseCommand {
 
   async run(): Promise<MergeReport> {
     const {args} = await this.parse(MergeDriver)
+    await loadSodium()
     const report = mergeVaultFiles({base: args.base, ours: args.ours, theirs: args.theirs, path: args.path})
     for (const line of mergeMessages(report)) this.say(`secrets: ${line}`)
     return report

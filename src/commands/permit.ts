@@ -1,10 +1,11 @@
 import {Args, Flags} from '@oclif/core'
 
 import {BaseCommand} from '../base-command.js'
-import {openStore} from '../command-context.js'
+import {openAdmin} from '../command-context.js'
 import {renderTable} from '../terminal/table.js'
-import type {Role} from '../vault/records.js'
-import {type AccessView, type PermitResult, ROLES, parseActions, parsePrincipal} from '../vault/permit.js'
+import type {AccessView} from '../vault/members/access-view.js'
+import type {PermitResult} from '../vault/members/permit.js'
+import {ROLES, type Role, parseActions, parsePrincipal} from '../vault/validate.js'
 
 export default class Permit extends BaseCommand {
   static summary = 'Show or change who may read, create, update and delete secrets (members, groups, roles, machines).'
@@ -36,7 +37,7 @@ export default class Permit extends BaseCommand {
 
   async run(): Promise<AccessView | PermitResult> {
     const {args, flags} = await this.parse(Permit)
-    const store = await openStore(this.context(flags.vault))
+    const store = await openAdmin(this.context(flags.vault))
     try {
       if (!args.principal) {
         const view = store.access()
@@ -55,7 +56,7 @@ export default class Permit extends BaseCommand {
         revoke: flags.revoke === true,
       })
       this.say(`${result.action} ${result.principal}`)
-      if (result.rekeyed) this.say('re-keyed the vault: the keys it could open no longer open anything')
+      if (result.rekeyed) this.say('made new keys for the scopes they could read: values written from now on are out of their reach')
       if (result.exposed.length > 0) this.say(`exposed until rotated: ${result.exposed.join(', ')} (\`secrets rotate NAME\`)`)
       if (result.identity) {
         this.say('the machine identity below is shown once: put it into a masked, protected CI/CD variable named SECRETS_IDENTITY')
@@ -79,5 +80,6 @@ function renderAccess(view: AccessView): string {
     view.rules.length === 0
       ? 'no rules (owners may do everything)'
       : renderTable(['PRINCIPAL', 'ACTIONS', 'ENVIRONMENT', 'BRANCH'], view.rules.map((r) => [r.principal, r.actions.join(','), r.environment, r.branch]))
-  return `${members}\n\n${groups}\n\n${rules}`
+  const branches = `protected branches: ${view.protectedBranches.length === 0 ? 'none' : view.protectedBranches.join(', ')}`
+  return `${members}\n\n${groups}\n\n${rules}\n\n${branches}`
 }

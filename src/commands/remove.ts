@@ -2,7 +2,7 @@ import {Args, Flags} from '@oclif/core'
 
 import {BaseCommand} from '../base-command.js'
 import {openStore} from '../command-context.js'
-import type {SecretSummary} from '../vault/secret-summary.js'
+import type {SecretSummary} from '../vault/secrets/summary.js'
 
 export default class Remove extends BaseCommand {
   static summary = 'Remove a secret (a signed tombstone; its history stays in the vault until `disable`).'

@@ -1,21 +1,20 @@
 import {Args, Flags} from '@oclif/core'
 
 import {BaseCommand} from '../base-command.js'
-import {openStore} from '../command-context.js'
+import {openAdmin, openStore} from '../command-context.js'
 import {generateValue} from '../crypto/generate.js'
 import {usage} from '../errors.js'
 import {readValue} from '../terminal/read-value.js'
-import {progressBar} from '../terminal/progress.js'
-import type {RekeyResult} from '../vault/rekey-vault.js'
-import {DEFAULT_GENERATED_LENGTH, checkGeneratedLength} from '../vault/rotate-secret.js'
-import type {SecretSummary} from '../vault/secret-summary.js'
+import type {RekeyResult} from '../vault/keys/rekey.js'
+import {DEFAULT_GENERATED_LENGTH, checkGeneratedLength} from '../vault/secrets/rotate.js'
+import type {SecretSummary} from '../vault/secrets/summary.js'
 
 export default class Rotate extends BaseCommand {
   static summary = 'Give a secret a new value (a new version; the rotation reminder restarts), or re-key the whole vault.'
   static examples = [
     'printf %s "$NEW" | <%= config.bin %> rotate DB_PASSWORD',
     '<%= config.bin %> rotate API_TOKEN --environment production --generate --length 48',
-    '<%= config.bin %> rotate --key      # new data keys; every value re-encrypted in one transaction',
+    '<%= config.bin %> rotate --key      # new data keys for every scope, in one transaction',
   ]
 
   static args = {
@@ -27,7 +26,7 @@ export default class Rotate extends BaseCommand {
     branch: Flags.string({summary: 'The exact branch scope, when the name has several.'}),
     generate: Flags.boolean({summary: 'Generate a random value (URL-safe characters) instead of reading one.', exclusive: ['key']}),
     length: Flags.integer({summary: `Length of a generated value (default ${DEFAULT_GENERATED_LENGTH}).`, dependsOn: ['generate']}),
-    key: Flags.boolean({summary: 'Re-key the vault: a new key epoch, every stored value re-encrypted and re-sealed to each reader.'}),
+    key: Flags.boolean({summary: 'Re-key the vault: a new key for every scope, sealed to its readers today, for every value written from now on.'}),
   }
 
   async run(): Promise<SecretSummary | RekeyResult> {
@@ -35,15 +34,21 @@ export default class Rotate extends BaseCommand {
     if (flags.key && args.name) throw usage('rotate --key re-keys the whole vault and takes no secret name')
     if (!flags.key && !args.name) throw usage('which secret? give its name, or --key to re-key the vault', 'secrets rotate NAME, or secrets rotate --key')
     const length = checkGeneratedLength(flags.length ?? DEFAULT_GENERATED_LENGTH)
+    if (flags.key) {
+      const admin = await openAdmin(this.context(flags.vault))
+      try {
+        const result = admin.rekey()
+        this.say(`re-keyed the vault: new keys for ${result.scopes} scope(s), sealed to their readers today; values written from now on use them`)
+        if (result.skipped > 0) this.say(`${result.skipped} scope(s) you may not read keep their keys (an owner can re-key them)`)
+        this.say('stored values keep their keys: rotate a value (`secrets rotate NAME`) to put it out of an old key\'s reach')
+        return result
+      } finally {
+        admin.close()
+      }
+    }
+
     const store = await openStore(this.context(flags.vault))
     try {
-      if (flags.key) {
-        const bar = progressBar(process.stderr, 're-encrypting')
-        const result = store.rekey(bar.update)
-        bar.done()
-        this.say(`re-keyed the vault: ${result.versions} value(s) re-encrypted under new keys for ${result.scopes} scope(s)`)
-        return result
-      }
 
       const name = args.name!
       const summary = await store.rotate({name, environment: flags.environment, branch: flags.branch}, async () =>

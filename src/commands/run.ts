@@ -2,7 +2,7 @@ import {Flags} from '@oclif/core'
 
 import {BaseCommand} from '../base-command.js'
 import {openStore, vaultLocation} from '../command-context.js'
-import {loadConfig} from '../vault/config.js'
+import {checkProtectedBranches, loadConfig} from '../vault/config.js'
 import {executeRun} from '../run/execute-run.js'
 import {type PublicPlan, type RunPlan, overdueSecrets, planRun} from '../run/plan-run.js'
 import {selectJob} from '../run/select-job.js'
@@ -44,9 +44,10 @@ export default class Run extends BaseCommand {
     const config = await loadConfig(location.path)
     const store = await openStore(context, config)
     const secrets = store.list()
+    const protectedBranches = checkProtectedBranches(config, store.protectedBranches())
     const plan = planRun({
       selected, secrets, projectDir, env: this.env,
-      environment: flags.environment, branch: flags.branch, protectedBranches: config.protectedBranches,
+      environment: flags.environment, branch: flags.branch, protectedBranches,
     })
     for (const s of overdueSecrets(plan, secrets)) {
       this.warning(`${s.name} (environment ${s.environment}, branch ${s.branch}) is overdue for rotation since ${s.rotation!.dueAt.slice(0, 10)}: run \`secrets rotate ${s.name}\``)

@@ -2,7 +2,7 @@
 // scope it was written for, so copying a ciphertext to another secret, version, scope, vault
 // or key epoch makes it fail to decrypt instead of silently yielding someone else's value.
 import {canonicalEncode} from './canonical.js'
-import {VALUE_AD} from './labels.js'
+import {VALUE_AD, VALUE_AD_V2} from './labels.js'
 import {KEY_BYTES, NONCE_BYTES, aeadDecrypt, aeadEncrypt, randomBytes} from './primitives.js'
 
 export interface ValueContext {
@@ -53,4 +53,33 @@ export function decryptValue(dataKey: Uint8Array, ctx: ValueContext, nonce: Uint
 /** A data key: 32 random bytes, one per scope and key epoch, sealed to each reader. */
 export function generateDataKey(): Uint8Array {
   return randomBytes(KEY_BYTES)
+}
+
+/** Where a format-2 value belongs: the operation that carries it, without its own bytes. */
+export interface OpValueContext {
+  vaultId: string
+  /** The author's member id. */
+  author: string
+  /** The operation's parents, sorted: a ciphertext copied into another operation fails. */
+  parents: readonly string[]
+  name: string
+  environment: string
+  branch: string
+  /** The key operation's id, or `inline` for a key carried by the operation itself. */
+  key: string
+}
+
+/** Order is part of format 2 (docs/FORMAT.md section 6). */
+export function opValueAssociatedData(ctx: OpValueContext): Uint8Array {
+  return canonicalEncode(VALUE_AD_V2, [ctx.vaultId, ctx.author, ctx.name, ctx.environment, ctx.branch, ctx.key, ...ctx.parents])
+}
+
+export function encryptOpValue(dataKey: Uint8Array, ctx: OpValueContext, plaintext: Uint8Array, nonce: Uint8Array = randomBytes(NONCE_BYTES)): {nonce: Uint8Array; ciphertext: Uint8Array} {
+  const ciphertext = aeadEncrypt(dataKey, nonce, plaintext, opValueAssociatedData(ctx))
+  return {nonce: Uint8Array.from(nonce), ciphertext}
+}
+
+/** Throws DecryptionFailed on a wrong key or any change to the nonce, ciphertext or context. */
+export function decryptOpValue(dataKey: Uint8Array, ctx: OpValueContext, nonce: Uint8Array, ciphertext: Uint8Array): Uint8Array {
+  return aeadDecrypt(dataKey, nonce, ciphertext, opValueAssociatedData(ctx))
 }

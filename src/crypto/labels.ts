@@ -23,3 +23,14 @@ export const FINGERPRINT = 'secrets/v1/fingerprint'
 export const DATA_KEY_SIG = 'secrets/v1/data-key'
 /** Hash prefix of a data key's commitment, signed in its row so a swapped sealed copy is caught. */
 export const KEY_COMMITMENT = 'secrets/v1/key-commitment'
+
+// Format 2 (vault operations; see docs/FORMAT.md section 6).
+
+/** Hash prefix of an operation's id: BLAKE2b-256 of canonicalEncode(OP_ID, [body]). */
+export const OP_ID = 'secrets/v2/op-id'
+/** Signature over an operation's body by its author. */
+export const OP_SIG = 'secrets/v2/op'
+/** Associated data of a value encrypted in a format-2 operation. */
+export const VALUE_AD_V2 = 'secrets/v2/value'
+/** Hash prefix of a format-2 data key's commitment. */
+export const KEY_COMMITMENT_V2 = 'secrets/v2/key-commitment'

@@ -106,6 +106,17 @@ export function verifyDetached(signature: Uint8Array, message: Uint8Array, ed255
   }
 }
 
+/**
+ * Whether two byte strings are equal, in time that depends only on their length
+ * (libsodium's sodium_memcmp): comparing a key commitment or a MAC must not tell an attacker
+ * how many leading bytes they got right.
+ */
+export function constantTimeEqual(a: Uint8Array, b: Uint8Array): boolean {
+  if (!(a instanceof Uint8Array) || !(b instanceof Uint8Array) || a.length !== b.length) return false
+  if (a.length === 0) return true
+  return sodiumSync().memcmp(a, b)
+}
+
 /** BLAKE2b (crypto_generichash), unkeyed. Length 16..64 bytes. */
 export function hash(bytes: Uint8Array, length: number): Uint8Array {
   return sodiumSync().crypto_generichash(length, bytes, null)

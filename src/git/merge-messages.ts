@@ -1,20 +1,17 @@
 // What the merge driver tells people on stderr, one line each, from a merge report.
-import type {MergeReport} from './merge-vaults.js'
+import {format1MergeMessages} from './format1/merge-messages.js'
 import type {SecretRef} from './merge-findings.js'
+import type {MergeReport} from './merge-vaults.js'
 
 export function mergeMessages(report: MergeReport): string[] {
+  if (report.format === 1) return format1MergeMessages(report)
   const scope = (s: SecretRef) => `${s.name} (environment ${s.environment}, branch ${s.branch})`
   return [
-    ...report.changedOnBothSides.map((s) => `${scope(s)} was changed on both sides; kept both versions, the newer is current`),
-    ...report.addedOnBothSides.map((s) => `${scope(s)} was added on both sides as two secrets; kept both, check it with \`secrets list\``),
+    ...report.changedOnBothSides.map((s) => `${scope(s)} was changed on both sides; both versions are kept and one is current until someone rotates it (\`secrets list\` shows CONFLICT)`),
     ...report.removedAndChanged.map((s) => `${scope(s)} was removed on one side and changed on the other; it stays removed, its versions are kept`),
-    ...report.underOlderKey.map(
-      (s) => `${scope(s)} has a value under an older key than the other side's re-key; run \`secrets rotate --key\` if that re-key was to shut someone out`,
-    ),
-    ...report.membersWithoutNewestKey.map(
-      (name) => `${name} was added on one side while the other re-keyed the vault; they cannot read its values until \`secrets rotate --key\``,
-    ),
-    ...report.rowConflicts.map((c) => `row ${c.id} of table ${c.table} was changed differently on both sides; kept ours`),
-    ...(report.keptDeletions > 0 ? [`${report.keptDeletions} ${report.keptDeletions === 1 ? 'row' : 'rows'} deleted on one side were kept (a vault merges by union)`] : []),
+    ...report.voided.map((v) => `operation ${v.what} no longer counts: ${v.reason}`),
+    ...(report.readersWithoutKey.length > 0
+      ? [`${report.readersWithoutKey.join(', ')} cannot read values written under keys made on the other side until an owner runs \`secrets permit\` or someone with read writes there`]
+      : []),
   ]
 }

@@ -1,19 +1,21 @@
-// git's merge driver for the vault (`merge.secrets.driver`): the union of both sides' rows,
-// table by table, written over OURS. Rows are never counters and never deleted, and the only
-// row changed in place is a re-keyed version, so a union is the whole merge (DESIGN.md 5).
+// git's merge driver for the vault (`merge.secrets.driver`). A format-2 vault is a set of
+// immutable, content-addressed operations, so two branches merge as the union of their
+// operations: nothing to decide row by row, no conflict git would have to show. What the union
+// means (two new values for one secret, operations that stop counting because the other side
+// revoked their author) is judged by the same history model every command uses, and reported.
+// Format-1 vaults (branches not upgraded yet) still merge row by row (format1/).
 import {randomBytes} from 'node:crypto'
-import {copyFileSync, mkdtempSync, renameSync, rmSync} from 'node:fs'
-import {tmpdir} from 'node:os'
+import {copyFileSync, renameSync, rmSync} from 'node:fs'
 import {basename, dirname, join} from 'node:path'
 
 import {SecretsError} from '../errors.js'
-import {type Database, openDatabase} from '../vault/database.js'
-import {SCHEMA_VERSION} from '../vault/migrations.js'
-import {type MergeFindings, findMergeFindings} from './merge-findings.js'
-import {type RowConflict, type TableChanges, unionRows} from './row-union.js'
-import {type VaultProbe, probeVaultFile, quoteId} from './vault-file.js'
-import {type VaultRows, readVaultRows} from './vault-rows.js'
-import {versionRule} from './version-rule.js'
+import {openVaultFile} from '../vault/store/database.js'
+import {historyOf, loadHistory} from '../vault/store/load-history.js'
+import {type StoredOp, insertMissingOps, readOps} from '../vault/store/op-table.js'
+import {SCHEMA_VERSION} from '../vault/store/schema.js'
+import {type Format1MergeReport, mergeFormat1} from './format1/merge-format1.js'
+import {type HistoryMergeFindings, findHistoryMergeFindings} from './merge-findings.js'
+import {type VaultProbe, probeVaultFile} from './vault-file.js'
 
 export interface MergeFiles {
   /** The common ancestor (`%O`); may be empty or missing when the file is new on both sides. */
@@ -26,24 +28,17 @@ export interface MergeFiles {
   path?: string
 }
 
-export interface MergeReport extends MergeFindings {
+export interface HistoryMergeReport extends HistoryMergeFindings {
+  format: 2
   path: string
   vaultId: string
-  /** The schema version of the result (older sides are brought forward first). */
-  schema: number
-  /** Whether the base was a vault to compare against (else every difference counts as both sides'). */
-  withBase: boolean
-  /** Rows added from their side, per table (tables with none left out). */
-  fromTheirs: Record<string, number>
-  /** Rows of ours replaced by their copy (changed on their side only, or a rule chose theirs), per table. */
-  replacedByTheirs: Record<string, number>
-  /** How many rows both sides changed were decided by which rule. */
-  decided: Record<string, number>
-  /** Rows both sides changed that no rule decides: ours kept. */
-  rowConflicts: RowConflict[]
-  /** Rows one side deleted since the base: kept, as a union keeps everything. */
-  keptDeletions: number
+  /** Operations our side had, their side had, and how many of theirs were new to ours. */
+  ours: number
+  theirs: number
+  fromTheirs: number
 }
+
+export type MergeReport = HistoryMergeReport | Format1MergeReport
 
 /** Merges THEIRS into OURS (atomically replacing the file), or throws without touching it. */
 export function mergeVaultFiles(files: MergeFiles): MergeReport {
@@ -54,118 +49,84 @@ export function mergeVaultFiles(files: MergeFiles): MergeReport {
     throw new SecretsError('CONFLICT', `secrets cannot merge ${label}: the two sides are different vaults (${ours.vaultId.slice(0, 8)}… and ${theirs.vaultId.slice(0, 8)}…)`)
   }
 
-  const base = probeVaultFile(files.base)
-  const withBase = base.kind === 'vault' && base.vaultId === ours.vaultId && base.schema <= SCHEMA_VERSION
+  if (ours.format === 1 && theirs.format === 1) return mergeFormat1(files, label, ours.vaultId)
+  if (ours.format !== theirs.format) {
+    throw new SecretsError(
+      'UPGRADE_NEEDED',
+      `secrets cannot merge ${label}: ${ours.format === 1 ? 'our' : 'their'} side is still in format 1`,
+      'merge open branches before `secrets upgrade`; for a branch left behind, `secrets export` its changes there and `secrets import` them on the upgraded vault',
+    )
+  }
 
-  // Git's files stay as they were: older schemas are brought forward on private copies, and
-  // the result is built beside OURS so that the rename over it is atomic.
-  const work = mkdtempSync(join(tmpdir(), 'secrets-merge-'))
+  return mergeHistories(files, label, ours.vaultId)
+}
+
+function mergeHistories(files: MergeFiles, label: string, vaultId: string): HistoryMergeReport {
+  const ourRows = readSide(files.ours, label, 'our')
+  const theirRows = readSide(files.theirs, label, 'their')
+  const ourHistory = judgeSide(ourRows, vaultId, label, 'our')
+  const theirHistory = judgeSide(theirRows, vaultId, label, 'their')
+  const union = new Map<string, StoredOp>(ourRows.map((r) => [r.id, r]))
+  for (const row of theirRows) if (!union.has(row.id)) union.set(row.id, row)
+  const merged = judgeSide([...union.values()], vaultId, label, 'merged')
+
+  // Built beside OURS (same file system), checked to open, then renamed over it.
   const result = join(dirname(files.ours), `.${basename(files.ours)}.secrets-merge-${randomBytes(6).toString('hex')}.tmp`)
   try {
-    const theirRows = rowsOfCopy(files.theirs, join(work, 'theirs.db'))
-    const baseRows = withBase ? rowsOfCopy(files.base, join(work, 'base.db')) : undefined
     copyFileSync(files.ours, result)
-    const db = openDatabase(result)
-    let report: MergeReport
+    const file = openVaultFile(result)
     try {
-      const ourRows = readVaultRows(db)
-      const union = unionRows(baseRows, ourRows, theirRows, versionRule(ourRows, theirRows))
-      if (union.skippedTables.length > 0) {
-        throw new SecretsError('ERROR', `secrets cannot merge ${label}: their side has tables this secrets does not know (${union.skippedTables.join(', ')})`)
-      }
-
-      write(db, ourRows, union.changes, label)
-      report = {
-        path: label,
-        vaultId: ours.vaultId,
-        schema: db.pragma('user_version', {simple: true}) as number,
-        withBase,
-        fromTheirs: counts(union.changes, (c) => c.inserts.length),
-        replacedByTheirs: counts(union.changes, (c) => c.updates.length),
-        decided: union.decided,
-        rowConflicts: union.conflicts,
-        keptDeletions: union.keptDeletions,
-        ...findMergeFindings(ourRows, theirRows, union.merged),
-      }
+      file.db.transaction(() => insertMissingOps(file.db, theirRows))()
+      loadHistory(file.db, vaultId)
     } finally {
-      db.close()
+      file.db.close()
     }
 
-    // The result must open as a vault before it replaces anything.
-    openDatabase(result, {readonly: true}).close()
     renameSync(result, files.ours)
-    return report
   } finally {
-    rmSync(work, {recursive: true, force: true})
     for (const leftover of [result, `${result}-journal`]) rmSync(leftover, {force: true})
+  }
+
+  return {
+    format: 2,
+    path: label,
+    vaultId,
+    ours: ourRows.length,
+    theirs: theirRows.length,
+    fromTheirs: union.size - ourRows.length,
+    ...findHistoryMergeFindings(ourHistory, theirHistory, merged),
   }
 }
 
-function requireVault(probe: VaultProbe, label: string, side: 'our' | 'their'): {vaultId: string; schema: number} {
+function requireVault(probe: VaultProbe, label: string, side: 'our' | 'their'): Extract<VaultProbe, {kind: 'vault'}> {
   if (probe.kind !== 'vault') throw new SecretsError('CONFLICT', `secrets cannot merge ${label}: ${side} side is not a vault (${probe.reason})`)
   if (probe.schema > SCHEMA_VERSION) {
-    throw new SecretsError(
-      'ERROR',
-      `secrets cannot merge ${label}: ${side} side has format ${probe.schema}, newer than this secrets understands (${SCHEMA_VERSION}); upgrade secrets`,
-    )
+    throw new SecretsError('ERROR', `secrets cannot merge ${label}: ${side} side has schema ${probe.schema}, newer than this secrets understands (${SCHEMA_VERSION}); upgrade secrets`)
   }
 
   return probe
 }
 
-/** The rows of a vault file, read from a copy brought forward to this schema. */
-function rowsOfCopy(path: string, copy: string): VaultRows {
-  copyFileSync(path, copy)
-  const db = openDatabase(copy)
+/** A side's operations, from a file that passes the schema guard. */
+function readSide(path: string, label: string, side: string): StoredOp[] {
   try {
-    return readVaultRows(db)
-  } finally {
-    db.close()
-  }
-}
-
-/**
- * Applies their rows to ours in one transaction. Foreign keys are checked once at the end,
- * not per row, so that tables can be written in any order.
- */
-function write(db: Database, ours: VaultRows, changes: Map<string, TableChanges>, label: string): void {
-  db.pragma('foreign_keys = OFF')
-  try {
-    db.transaction(() => {
-      for (const [name, change] of changes) {
-        const table = ours.get(name)!
-        if (change.inserts.length > 0) {
-          const insert = db.prepare(
-            `INSERT INTO ${quoteId(name)} (${table.columns.map(quoteId).join(', ')}) VALUES (${table.columns.map(() => '?').join(', ')})`,
-          )
-          for (const row of change.inserts) insert.run(table.columns.map((c) => row[c] ?? null))
-        }
-
-        if (change.updates.length > 0) {
-          const others = table.columns.filter((c) => !table.key.includes(c))
-          const update = db.prepare(
-            `UPDATE ${quoteId(name)} SET ${others.map((c) => `${quoteId(c)} = ?`).join(', ')} WHERE ${table.key.map((c) => `${quoteId(c)} = ?`).join(' AND ')}`,
-          )
-          for (const row of change.updates) update.run([...others, ...table.key].map((c) => row[c] ?? null))
-        }
-      }
-
-      const broken = db.pragma('foreign_key_check') as {table: string}[]
-      if (broken.length > 0) {
-        throw new SecretsError('INTEGRITY', `secrets cannot merge ${label}: the union leaves ${broken.length} rows without the rows they refer to (first in ${broken[0]!.table})`)
-      }
-    })()
+    const file = openVaultFile(path, {readonly: true})
+    try {
+      return readOps(file.db)
+    } finally {
+      file.db.close()
+    }
   } catch (error) {
-    if (error instanceof SecretsError) throw error
-    // A UNIQUE constraint other than the id, for instance: a schema that does not merge by union.
-    throw new SecretsError('ERROR', `secrets cannot merge ${label}: ${(error as Error).message.toLowerCase()}`)
-  } finally {
-    db.pragma('foreign_keys = ON')
+    if (error instanceof SecretsError) throw new SecretsError(error.code, `secrets cannot merge ${label}: ${side} side: ${error.message}`, error.hint)
+    throw error
   }
 }
 
-function counts(changes: Map<string, TableChanges>, count: (c: TableChanges) => number): Record<string, number> {
-  const out: Record<string, number> = {}
-  for (const [name, change] of [...changes].sort(([a], [b]) => (a < b ? -1 : 1))) if (count(change) > 0) out[name] = count(change)
-  return out
+function judgeSide(rows: readonly StoredOp[], vaultId: string, label: string, side: string): ReturnType<typeof historyOf> {
+  try {
+    return historyOf(rows, vaultId)
+  } catch (error) {
+    if (error instanceof SecretsError) throw new SecretsError(error.code, `secrets cannot merge ${label}: ${side === 'merged' ? 'the union' : `${side} side`}: ${error.message}`, error.hint)
+    throw error
+  }
 }

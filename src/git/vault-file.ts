@@ -6,14 +6,15 @@ import {createRequire} from 'node:module'
 
 import type BetterSqlite3 from 'better-sqlite3'
 
-import {APPLICATION_ID, type Database} from '../vault/database.js'
+import {APPLICATION_ID, type Database} from '../vault/store/database.js'
+import {FORMAT1_SCHEMA_VERSIONS} from '../vault/store/schema.js'
 
 const SQLITE_HEADER = Buffer.from('SQLite format 3\0', 'latin1')
 
 const require = createRequire(import.meta.url)
 
 export type VaultProbe =
-  | {kind: 'vault'; vaultId: string; schema: number}
+  | {kind: 'vault'; vaultId: string; schema: number; format: 1 | 2}
   /** Missing, empty, `/dev/null`, not SQLite, or SQLite that is not a vault. */
   | {kind: 'none'; reason: string}
 
@@ -25,7 +26,7 @@ export function probeVaultFile(path: string): VaultProbe {
     const schema = db.db.pragma('user_version', {simple: true}) as number
     const row = tableExists(db.db, 'meta') ? (db.db.prepare(`SELECT value FROM meta WHERE key = 'vault_id'`).get() as {value: string} | undefined) : undefined
     if (!row) return {kind: 'none', reason: 'a vault without an id'}
-    return {kind: 'vault', vaultId: row.value, schema}
+    return {kind: 'vault', vaultId: row.value, schema, format: FORMAT1_SCHEMA_VERSIONS.includes(schema) ? 1 : 2}
   } finally {
     db.db.close()
   }
@@ -43,6 +44,8 @@ export function openReadOnly(path: string): {ok: true; db: Database} | {ok: fals
   let db: Database | undefined
   try {
     db = new (require('better-sqlite3') as typeof BetterSqlite3)(path, {readonly: true, fileMustExist: true})
+    // Nothing a file's schema names runs with our privileges (the schema guard comes later).
+    db.pragma('trusted_schema = OFF')
     if (db.pragma('application_id', {simple: true}) !== APPLICATION_ID) {
       db.close()
       return {ok: false, reason: 'an SQLite file that is not a secrets vault'}

@@ -1,130 +1,143 @@
 // The text `git diff` and `git log -p` show for a vault (the `diff.secrets.textconv` driver):
-// stable, line-oriented, sorted, so a change reads as a few changed lines. Metadata only:
-// never a value, nonce, ciphertext, sealed key, commitment or signature. Needs no identity.
-import {Recipient} from '../crypto/recipient.js'
-import type {Database} from '../vault/database.js'
-import {openReadOnly, quoteId, tableNames} from './vault-file.js'
-
-/** The tables this renderer knows; any other table is shown by its row count. */
-const KNOWN_TABLES = new Set(['meta', 'members', 'key_epochs', 'data_keys', 'sealed_keys', 'secrets', 'versions', 'tombstones'])
-
-type Row = Record<string, unknown>
+// stable, line-oriented, so a change reads as a few changed lines. Metadata only: never a
+// value, nonce, ciphertext, sealed key, commitment or signature. Needs no identity.
+//
+// The schema comes first: a commit that adds a trigger or a table to vault.db shows it here,
+// with its SQL, though every command refuses such a file. A history that fails its integrity
+// checks says so and shows what it can.
+import {Recipient} from '../crypto/index.js'
+import {SecretsError} from '../errors.js'
+import {describeScope} from '../scope.js'
+import {describeOp} from '../vault/access/describe.js'
+import type {History} from '../vault/access/history.js'
+import {versionStamp} from '../vault/secrets/summary.js'
+import type {Database} from '../vault/store/database.js'
+import {historyOf} from '../vault/store/load-history.js'
+import {type StoredOp, readOps} from '../vault/store/op-table.js'
+import {shortId} from '../vault/store/operations.js'
+import {FORMAT1_SCHEMA_VERSIONS, SCHEMA_VERSION, describeObject, schemaDifferences} from '../vault/store/schema.js'
+import {renderFormat1} from './format1/vault-text-format1.js'
+import {openReadOnly, tableNames} from './vault-file.js'
 
 /** The lines for the vault file at `path`; none for a file that is not a vault (or is empty). */
 export function renderVaultText(path: string): string[] {
   const opened = openReadOnly(path)
   if (!opened.ok) return []
   try {
-    return render(opened.db)
+    const version = opened.db.pragma('user_version', {simple: true}) as number
+    const schema = schemaLines(opened.db, version)
+    if (FORMAT1_SCHEMA_VERSIONS.includes(version)) return [...renderFormat1(opened.db), ...(schema[0] === 'schema as secrets makes it' ? [] : ['', ...schema])]
+    return render(opened.db, version, schema)
   } finally {
     opened.db.close()
   }
 }
 
-function render(db: Database): string[] {
-  const tables = new Set(tableNames(db))
-  const rows = (table: string, order: string): Row[] => (tables.has(table) ? (db.prepare(`SELECT * FROM ${quoteId(table)} ORDER BY ${order}`).all() as Row[]) : [])
-  const out: string[] = []
+function schemaLines(db: Database, version: number): string[] {
+  if (version !== SCHEMA_VERSION && !FORMAT1_SCHEMA_VERSIONS.includes(version)) return [`schema ${version} (unknown to this secrets)`]
+  const {extra, missing} = schemaDifferences(db, version)
+  if (extra.length === 0 && missing.length === 0) return ['schema as secrets makes it']
+  return [
+    'schema NOT as secrets makes it (every command refuses this file):',
+    ...extra.map((o) => `  unexpected ${describeObject(o)}: ${clean(o.sql ?? '(no sql)')}`),
+    ...missing.map((o) => `  missing ${describeObject(o)}`),
+  ]
+}
 
-  const meta = new Map(rows('meta', 'key').map((r) => [str(r.key), str(r.value)]))
-  out.push(`vault ${clean(meta.get('vault_id') ?? '(no id)')}`, `schema ${String(db.pragma('user_version', {simple: true}))}`)
-  if (meta.has('created_at')) out.push(`created ${clean(meta.get('created_at')!)}`)
-  for (const key of [...meta.keys()].filter((k) => k !== 'vault_id' && k !== 'created_at')) out.push(`meta ${clean(key)}`)
+function render(db: Database, version: number, schema: string[]): string[] {
+  const meta = tableNames(db).includes('meta') ? (db.prepare(`SELECT value FROM meta WHERE key = 'vault_id'`).get() as {value: string} | undefined) : undefined
+  const vaultId = meta?.value ?? '(no id)'
+  const out = [`vault ${clean(vaultId)}`, `format 2 (schema ${version})`, ...schema]
+  let rows: StoredOp[] = []
+  try {
+    rows = tableNames(db).includes('ops') ? readOps(db) : []
+  } catch {
+    return [...out, 'operations: unreadable']
+  }
 
-  const members = rows('members', 'created_at, id')
-  const names = new Map(members.map((m) => [str(m.id), clean(str(m.name))]))
-  const who = (id: unknown) => names.get(str(id)) ?? `unknown member ${clean(str(id).slice(0, 8))}`
+  let history: History
+  try {
+    history = historyOf(rows, vaultId)
+  } catch (error) {
+    const message = error instanceof SecretsError ? error.message : (error as Error).message
+    return [...out, `operations ${rows.length}`, `INTEGRITY: ${clean(message)}`]
+  }
+
+  return [...out, ...renderHistory(history)]
+}
+
+export function renderHistory(history: History): string[] {
+  const nameOf = (id: string | null) => clean(history.memberName(id))
+  const out = [`operations ${history.ops.length}, heads ${history.heads.map(shortId).sort().join(' ')}`]
+  const {access} = history
+
+  const members = history.allMembers()
   out.push('', `members (${members.length})`)
   for (const m of members) {
-    const limits = m.environment === '*' && m.branch === '*' ? '' : `  environment ${clean(str(m.environment))} branch ${clean(str(m.branch))}`
-    out.push(`  ${who(m.id)}  ${clean(str(m.kind))}  ${clean(str(m.role))}  fingerprint ${fingerprint(m.recipient)}${limits}  added ${clean(str(m.created_at))} by ${who(m.author_id)}`)
+    const limits = m.environment === '*' && m.branch === '*' ? '' : `  limited to ${clean(describeScope(m))}`
+    const status = access.isActive(m) ? '' : '  REVOKED'
+    out.push(`  ${clean(m.name)}  ${m.kind}  ${m.role}  fingerprint ${fingerprint(m.recipient)}${limits}  added ${m.at} by ${nameOf(m.addedBy)}${status}`)
   }
 
-  // Epochs are numbered by their order, as versions are: the numbers are derived, never stored.
-  const epochs = rows('key_epochs', 'created_at, id')
-  const epochNumber = new Map(epochs.map((e, i) => [str(e.id), i + 1]))
-  const dataKeys = rows('data_keys', 'environment, branch, created_at, id')
-  const epochOfKey = new Map(dataKeys.map((k) => [str(k.id), epochNumber.get(str(k.epoch_id))]))
-  const readers = new Map<string, string[]>()
-  for (const s of rows('sealed_keys', 'id')) {
-    const list = readers.get(str(s.data_key_id)) ?? []
-    list.push(who(s.member_id))
-    readers.set(str(s.data_key_id), list)
+  out.push('', `rules (${access.rules.length})`)
+  for (const r of [...access.rules].sort((a, b) => (a.principal + a.environment + a.branch < b.principal + b.environment + b.branch ? -1 : 1))) {
+    out.push(`  ${clean(r.principal)}  ${r.actions.join(',')}  ${clean(describeScope(r))}`)
   }
 
-  out.push('', `key epochs (${epochs.length})`)
-  for (const e of epochs) {
-    out.push(`  epoch ${epochNumber.get(str(e.id))}  ${clean(str(e.created_at))} by ${who(e.author_id)}`)
-    for (const k of dataKeys.filter((d) => d.epoch_id === e.id)) {
-      const sealedTo = (readers.get(str(k.id)) ?? []).sort()
-      out.push(`    data key environment ${clean(str(k.environment))} branch ${clean(str(k.branch))}  sealed to ${sealedTo.length > 0 ? sealedTo.join(', ') : 'nobody'}`)
-    }
+  const groups = [...access.groups].filter(([, m]) => m.length > 0).sort(([a], [b]) => (a < b ? -1 : 1))
+  if (groups.length > 0) {
+    out.push('', `groups (${groups.length})`)
+    for (const [name, list] of groups) out.push(`  ${clean(name)}: ${list.map(clean).join(', ')}`)
   }
 
-  const secrets = rows('secrets', 'name, environment, branch, created_at, id')
-  const versions = group(rows('versions', 'created_at, id'), 'secret_id')
-  const tombstones = group(rows('tombstones', 'created_at, id'), 'secret_id')
+  out.push('', `protected branches ${access.protectedBranchPatterns().map(clean).join(', ') || 'none'}`)
+
+  const scopes = history.keyScopes().sort((a, b) => (describeScope(a) < describeScope(b) ? -1 : 1))
+  out.push('', `keys (${scopes.length} scopes)`)
+  for (const scope of scopes) {
+    const current = history.currentKey(scope)
+    out.push(`  ${clean(describeScope(scope))}`)
+    history.keysOf(scope).forEach((index, i) => {
+      const op = history.op(index)
+      const holders = [...history.holders(index)].map(nameOf).sort()
+      out.push(`    key ${i + 1}  ${op.at} by ${nameOf(op.author)}  held by ${holders.join(', ') || 'nobody'}${index === current ? '  current' : ''}`)
+    })
+  }
+
+  const secrets = history.secrets()
   out.push('', `secrets (${secrets.length})`)
   for (const s of secrets) {
-    const removed = tombstones.get(str(s.id)) ?? []
-    out.push(`  ${clean(str(s.name))}  environment ${clean(str(s.environment))}  branch ${clean(str(s.branch))}${removed.length > 0 ? '  REMOVED' : ''}`)
-    if (s.description !== null && s.description !== undefined) out.push(`    description ${JSON.stringify(str(s.description))}`)
-    out.push(`    flags ${flags(s)}`)
-    if (s.rotation_days !== null && s.rotation_days !== undefined) out.push(`    rotation every ${str(s.rotation_days)} days`)
-    if (s.ref !== null && s.ref !== undefined) out.push(`    ref ${clean(str(s.ref))}`)
-    out.push(`    created ${clean(str(s.created_at))} by ${who(s.author_id)}`)
-    const list = versions.get(str(s.id)) ?? []
-    list.forEach((v, i) => {
-      const epoch = epochOfKey.get(str(v.data_key_id))
-      const reencrypted = v.signer_id !== v.author_id ? ` (re-encrypted by ${who(v.signer_id)})` : ''
-      const current = i === list.length - 1 ? '  current' : ''
-      out.push(`    version ${i + 1}  ${clean(str(v.created_at))} by ${who(v.author_id)}  key epoch ${epoch ?? '?'}${reencrypted}${current}`)
+    const current = history.version(s.current).data
+    const exposure = history.exposure(s)
+    const marks = [s.conflict ? 'CONFLICT' : '', exposure.exposed ? `EXPOSED to ${exposure.to.map(clean).join(', ') || 'a mark'}` : ''].filter(Boolean)
+    out.push(`  ${clean(s.name)}  ${clean(describeScope(s))}${marks.length > 0 ? `  ${marks.join('  ')}` : ''}`)
+    if (current.description !== null) out.push(`    description ${JSON.stringify(current.description)}`)
+    const flags = (['variable', 'file', 'protected'] as const).filter((f) => current[f])
+    out.push(`    flags ${flags.length > 0 ? flags.join(' ') : 'none'}`)
+    if (current.rotation_days !== null) out.push(`    rotation every ${current.rotation_days} days`)
+    if (current.ref !== null) out.push(`    ref ${clean(current.ref)}`)
+    s.versions.forEach((index, i) => {
+      const stamp = versionStamp(history, index)
+      const key = history.version(index).data.key
+      out.push(`    version ${i + 1}  ${stamp.at} by ${clean(stamp.author)}  ${typeof key === 'string' ? `key ${shortId(key)}` : 'own key'}${index === s.current ? '  current' : ''}`)
     })
-    for (const t of removed) out.push(`    removed ${clean(str(t.created_at))} by ${who(t.author_id)}`)
   }
 
-  // Tables added by later schema versions: their row counts at least, so a change shows.
-  const others = [...tables].filter((t) => !KNOWN_TABLES.has(t))
-  if (others.length > 0) {
-    out.push('', 'other tables')
-    for (const table of others) {
-      const {n} = db.prepare(`SELECT count(*) AS n FROM ${quoteId(table)}`).get() as {n: number}
-      out.push(`  ${clean(table)}: ${n} ${n === 1 ? 'row' : 'rows'}`)
-    }
+  const voided = history.voided()
+  if (voided.length > 0) {
+    out.push('', `operations that do not count (${voided.length})`)
+    for (const v of voided) out.push(`  ${clean(describeOp(v.op, nameOf))}: ${clean(v.reason)}`)
   }
 
   return out
 }
 
-function flags(s: Row): string {
-  const set = (['variable', 'file', 'protected'] as const).filter((f) => s[f] === 1)
-  return set.length > 0 ? set.join(' ') : 'none'
-}
-
-function fingerprint(recipient: unknown): string {
+function fingerprint(recipient: string): string {
   try {
-    return Recipient.parse(str(recipient)).fingerprint
+    return Recipient.parse(recipient).fingerprint
   } catch {
     return '(invalid recipient)'
   }
-}
-
-function group(rows: Row[], key: string): Map<string, Row[]> {
-  const map = new Map<string, Row[]>()
-  for (const row of rows) {
-    const k = str(row[key])
-    const list = map.get(k) ?? []
-    list.push(row)
-    map.set(k, list)
-  }
-
-  return map
-}
-
-function str(value: unknown): string {
-  if (value === null || value === undefined) return ''
-  if (Buffer.isBuffer(value)) return `(${value.length} bytes)`
-  return String(value)
 }
 
 /** One line stays one line: control characters in names or scopes are escaped. */

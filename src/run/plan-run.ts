@@ -4,7 +4,7 @@ import {expand} from './expand.js'
 import {environmentVariables, predefinedVariables} from './predefined-variables.js'
 import {type PlannedSecret, type RunScope, isProtectedBranch, planEntry, planVariables} from './resolve-secrets.js'
 import type {SelectedJob} from './select-job.js'
-import type {SecretSummary} from '../vault/secret-summary.js'
+import type {SecretSummary} from '../vault/secrets/summary.js'
 
 export interface RunPlan {
   job: string | null
@@ -72,6 +72,6 @@ export function overdueSecrets(plan: RunPlan, secrets: readonly SecretSummary[])
   return secrets.filter(
     (s) =>
       s.rotation?.status === 'OVERDUE' &&
-      injected.some((p) => p.secret === s.name && p.scope?.environment === s.environment && p.scope.branch === s.branch),
+      injected.some((p) => p.secret === s.name && p.scope?.environment === s.environment && p.scope?.branch === s.branch),
   )
 }

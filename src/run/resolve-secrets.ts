@@ -1,9 +1,9 @@
 // From a job's `secrets:` entries and the vault's metadata to a plan: which secret each
 // variable gets, in which scope, as a file or not. Pure: no I/O, no values.
-import {mostSpecific, scopeMatches} from '../ci/scope-match.js'
+import {mostSpecific, scopeMatches} from '../scope.js'
 import {canonicalReference} from '../ci/gitlab/secret-reference.js'
 import type {SecretEntry} from '../ci/gitlab/types.js'
-import type {SecretSummary} from '../vault/secret-summary.js'
+import type {SecretSummary} from '../vault/secrets/summary.js'
 import {expandFields} from './expand.js'
 
 export interface RunScope {

@@ -4,8 +4,8 @@ import {dirname, join} from 'node:path'
 import {type GitCleanup, removeGitIntegration} from '../git/integration.js'
 import {SecretsError} from '../errors.js'
 import {CONFIG_FILE} from './config.js'
-import {pinPath} from './pins.js'
-import {Vault} from './vault.js'
+import {openVaultFile} from './store/database.js'
+import {removePin} from './store/pins.js'
 
 export interface DisableResult {
   path: string
@@ -19,29 +19,25 @@ export interface DisableResult {
  * then the git attributes and config `enable` added. A `.secrets/config.yml` the team wrote
  * is deleted too: it configures only this vault.
  */
-export function disableVault(path: string, repoRoot: string | undefined, pinDir?: string): DisableResult {
+export function disableVault(path: string, repoRoot: string | undefined, configDir?: string): DisableResult {
   if (!existsSync(path)) throw new SecretsError('NO_VAULT', `no vault at ${path}`, 'nothing to disable')
-  // Open it first: refuse to delete a file that is not a vault.
-  const vault = Vault.open(path, {readonly: true})
-  const vaultId = vault.id
-  vault.close()
+  // Open it first: refuse to delete a file that is not a vault (either format).
+  const file = openVaultFile(path, {readonly: true, format1: true})
+  const {vaultId} = file
+  file.db.close()
 
   const dir = dirname(path)
   const deleted: string[] = []
-  for (const file of [path, `${path}-journal`, `${path}-wal`, `${path}-shm`, join(dir, '.gitignore'), join(dir, CONFIG_FILE)]) {
-    if (existsSync(file)) {
-      rmSync(file)
-      deleted.push(file)
+  for (const candidate of [path, `${path}-journal`, `${path}-wal`, `${path}-shm`, join(dir, '.gitignore'), join(dir, CONFIG_FILE)]) {
+    if (existsSync(candidate)) {
+      rmSync(candidate)
+      deleted.push(candidate)
     }
   }
 
   if (existsSync(dir) && readdirSync(dir).length === 0) rmSync(dir, {recursive: true})
   // This computer's pin of the vault's history: used by this vault only.
-  const pin = pinDir ? pinPath(pinDir, vaultId) : undefined
-  if (pin && existsSync(pin)) {
-    rmSync(pin)
-    deleted.push(pin)
-  }
-
+  const pin = configDir ? removePin(configDir, vaultId) : undefined
+  if (pin) deleted.push(pin)
   return {path, vaultId, deleted, git: repoRoot ? removeGitIntegration(repoRoot) : undefined}
 }

@@ -1,9 +1,11 @@
 import {existsSync, mkdirSync, writeFileSync} from 'node:fs'
 import {dirname, join} from 'node:path'
 
-import type {Identity} from '../crypto/identity.js'
-import {Session} from './session.js'
-import {Vault} from './vault.js'
+import {type Identity, randomId, wipe} from '../crypto/index.js'
+import {newKey} from './keys/key-material.js'
+import {VaultSession} from './session.js'
+import {openVaultFile} from './store/database.js'
+import {loadHistory} from './store/load-history.js'
 
 export interface EnableResult {
   path: string
@@ -22,16 +24,17 @@ tmp/
 `
 
 /**
- * Creates the vault with `owner` as its first member and the `.secrets/.gitignore` beside it.
- * A vault that exists already is left exactly as it is.
+ * Creates the vault with `owner` as its first member, the `*`/`*` key sealed to them, and the
+ * `.secrets/.gitignore` beside it. A vault that exists already is left exactly as it is.
  */
-export function enableVault(path: string, owner: Identity, ownerName: string, now: Date): EnableResult {
+export function enableVault(path: string, owner: Identity, ownerName: string, now: Date, configDir?: string): EnableResult {
   if (existsSync(path)) {
-    const vault = Vault.open(path, {readonly: true})
+    const file = openVaultFile(path, {readonly: true})
     try {
-      return {path, created: false, vaultId: vault.id, member: vault.memberByRecipient(owner.recipient)?.name ?? ''}
+      const mine = loadHistory(file.db, file.vaultId).membersWithRecipient(owner.recipient.toString()).active[0]
+      return {path, created: false, vaultId: file.vaultId, member: mine?.name ?? ''}
     } finally {
-      vault.close()
+      file.db.close()
     }
   }
 
@@ -39,15 +42,13 @@ export function enableVault(path: string, owner: Identity, ownerName: string, no
   mkdirSync(dir, {recursive: true})
   const ignore = join(dir, '.gitignore')
   if (!existsSync(ignore)) writeFileSync(ignore, VAULT_GITIGNORE)
-  const createdAt = now.toISOString()
-  const vault = Vault.create(path, owner, ownerName, createdAt)
-  // The first epoch and the `*`/`*` data key, sealed to the owner, exist from the start.
-  const session = new Session(vault, owner, vault.memberByRecipient(owner.recipient)!)
-  try {
-    vault.write(() => session.dataKeyForScope('*', '*', createdAt))
-  } finally {
-    session.close()
-  }
-
-  return {path, created: true, vaultId: vault.id, member: ownerName}
+  const vaultId = randomId()
+  const member = {name: ownerName, kind: 'user' as const, recipient: owner.recipient.toString(), role: 'owner' as const, environment: '*', branch: '*'}
+  const session = VaultSession.create(path, vaultId, owner, {kind: 'vault.create', member}, {now, configDir}, (s) => {
+    const fresh = newKey(s.history.readersOf({environment: '*', branch: '*'}))
+    s.append({kind: 'key.add', environment: '*', branch: '*', commitment: fresh.commitment, sealed: fresh.sealed})
+    wipe(fresh.key)
+  })
+  session.close()
+  return {path, created: true, vaultId, member: ownerName}
 }

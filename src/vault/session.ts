@@ -1,174 +1,213 @@
-import {KEY_COMMITMENT, generateDataKey, hash, randomId, wipe} from '../crypto/index.js'
-import {DecryptionFailed} from '../crypto/errors.js'
-import type {Identity} from '../crypto/identity.js'
-import {Recipient} from '../crypto/recipient.js'
-import {denied, integrity} from '../errors.js'
-import {type DataKeyRow, type EpochRow, type MemberRow, dataKeySigned, epochSigned} from './records.js'
-import type {Action, Scope} from './access-model.js'
-import {RESTORE_HINT, type Vault} from './vault.js'
+// An open vault: the file, its judged history, and (when a command needs one) the identity
+// acting on it. The one place that builds, signs and stores an operation.
+//
+// Contract: every write runs in write(), one IMMEDIATE transaction that first reloads the
+// history if another process added to it, so checks inside it see the latest state; an
+// operation's parents are the heads of that state. The session wipes the identity and every
+// data key it opened on close().
+import {rmSync} from 'node:fs'
 
-const COMMITMENT_BYTES = 32
+import {type Identity, wipe} from '../crypto/index.js'
+import {denied} from '../errors.js'
+import type {Member} from './access/access-state.js'
+import {describeOp} from './access/describe.js'
+import {History} from './access/history.js'
+import {type VaultFile, createVaultFile, openVaultFile} from './store/database.js'
+import {loadHistory} from './store/load-history.js'
+import {type OpData, type Operation, decodeOperation, encodeOperation, signOperation} from './store/operations.js'
+import {countOps, insertOp} from './store/op-table.js'
+import {checkPins, writePin} from './store/pins.js'
 
-/**
- * A vault opened by one of its members: the identity that can open sealed data keys and
- * sign new rows. Data keys are opened once per session and wiped on close.
- */
-export class Session {
-  private readonly keys = new Map<string, Uint8Array>()
+export interface SessionOptions {
+  now: Date
+  /** Asked only when a command needs a key or writes: listing needs none. */
+  identity?: () => Identity
+  /** The user's config directory, where this computer pins the vaults it has seen. */
+  configDir?: string
+  /** SECRETS_TRUST: checkpoints the history must hold. */
+  trust?: string
+  /** Lines for stderr: first use of a vault here, operations that do not count. */
+  warn?: (message: string) => void
+}
 
-  constructor(
-    readonly vault: Vault,
-    readonly identity: Identity,
-    readonly member: MemberRow,
-  ) {}
+export interface Me {
+  identity: Identity
+  /** The member this identity writes as. */
+  member: Member
+  /** Every active member with this identity's recipient (normally just `member`). */
+  memberIds: Set<string>
+}
 
-  static open(vault: Vault, identity: Identity): Session {
-    const member = vault.memberByRecipient(identity.recipient)
-    if (member && !vault.access().isActive(member)) {
-      throw denied(`${member.name} is no longer a member of this vault: access was revoked`, 'ask an owner of the vault if that is a mistake')
+export class VaultSession {
+  private ops: Operation[]
+  private heads: string[]
+  private built: History | undefined
+  private meCache?: Me
+  private identity?: Identity
+  private readonly openedKeys = new Map<string, Uint8Array>()
+
+  private constructor(
+    private readonly file: VaultFile,
+    history: History,
+    private readonly options: SessionOptions,
+  ) {
+    this.built = history
+    this.ops = [...history.ops]
+    this.heads = history.heads
+  }
+
+  static open(path: string, options: SessionOptions, mode: {readonly?: boolean} = {}): VaultSession {
+    const file = openVaultFile(path, mode)
+    try {
+      const session = new VaultSession(file, loadHistory(file.db, file.vaultId), options)
+      session.checkPins(mode.readonly ?? false)
+      return session
+    } catch (error) {
+      file.db.close()
+      throw error
+    }
+  }
+
+  /**
+   * A new vault whose history starts with `first` (vault.create by `owner`), then whatever
+   * `rest` appends, in one transaction.
+   */
+  static create(path: string, vaultId: string, owner: Identity, first: OpData, options: SessionOptions, rest: (session: VaultSession) => void): VaultSession {
+    const file = createVaultFile(path, vaultId)
+    const session = new VaultSession(file, History.of([]), {...options, identity: () => owner})
+    try {
+      file.db.transaction(() => {
+        session.insert(null, first, owner)
+        rest(session)
+      })()
+    } catch (error) {
+      // Nothing half-made stays behind: the file did not exist before.
+      file.db.close()
+      rmSync(path, {force: true})
+      throw error
     }
 
-    if (!member) {
+    if (options.configDir) writePin(session.history, vaultId, options.configDir)
+    return session
+  }
+
+  get path(): string {
+    return this.file.path
+  }
+
+  get vaultId(): string {
+    return this.file.vaultId
+  }
+
+  get now(): Date {
+    return this.options.now
+  }
+
+  /** The judged history, including this session's own writes (judged again after them). */
+  get history(): History {
+    this.built ??= History.of(this.ops)
+    return this.built
+  }
+
+  /** The identity and the member it acts as; PERMISSION_DENIED when it is not an active member. */
+  me(): Me {
+    if (this.meCache) return this.meCache
+    if (!this.options.identity) throw new Error('this session has no identity')
+    this.identity ??= this.options.identity()
+    const identity = this.identity
+    const {active, revoked} = this.history.membersWithRecipient(identity.recipient.toString())
+    if (active.length === 0) {
+      if (revoked.length > 0) {
+        throw denied(`${revoked[0]!.name} is no longer a member of this vault: access was revoked`, 'ask an owner of the vault if that is a mistake')
+      }
+
       throw denied(
         `your identity is not a member of this vault (${identity.recipient.fingerprint})`,
         `send your recipient (\`secrets identity\`) to an owner of the vault, who can run \`secrets permit user:NAME --recipient ${identity.recipient.toString()}\``,
       )
     }
 
-    return new Session(vault, identity, member)
-  }
-
-  /** Refuses (PERMISSION_DENIED, nothing written) what this member's rules do not allow. */
-  require(action: Action, target: Scope & {name: string}): void {
-    if (!this.vault.access().allows(this.member, action, target)) {
-      throw denied(
-        `${this.member.name} (${this.member.role}) may not ${action} secret ${target.name} (environment ${target.environment}, branch ${target.branch})`,
-        'ask an owner of the vault: `secrets permit` grants read, create, update and delete',
-      )
-    }
-  }
-
-  /** Refuses what only an owner may do: managing members and rules. */
-  requireOwner(what: string): void {
-    if (this.member.role !== 'owner') throw denied(`${this.member.name} (${this.member.role}) may not ${what}: only owners manage access`)
-  }
-
-  /** The newest key epoch: new values are always encrypted under it. */
-  currentEpoch(): EpochRow | undefined {
-    return this.vault.db.prepare('SELECT * FROM key_epochs ORDER BY created_at DESC, id DESC LIMIT 1').get() as EpochRow | undefined
+    this.meCache = {identity, member: active[0]!, memberIds: new Set(active.map((m) => m.id))}
+    return this.meCache
   }
 
   /**
-   * The data key for exactly this scope in the current epoch, made and sealed to every
-   * reader when there is none yet. Call inside a write transaction.
+   * Runs `work` as one IMMEDIATE transaction: the write lock is taken first, and the history
+   * reloaded if another process changed it since this session read it.
    */
-  dataKeyForScope(environment: string, branch: string, createdAt: string): {row: DataKeyRow; key: Uint8Array} {
-    const db = this.vault.db
-    let epoch = this.currentEpoch()
-    if (!epoch) {
-      const row = {id: randomId(), created_at: createdAt, author_id: this.member.id}
-      const signed = epochSigned(this.vault.id, row)
-      epoch = {...row, signature: this.identity.sign(signed.label, signed.fields)}
-      db.prepare('INSERT INTO key_epochs (id, created_at, author_id, signature) VALUES (@id, @created_at, @author_id, @signature)').run(epoch)
-    }
-
-    const existing = db
-      .prepare(
-        `SELECT d.* FROM data_keys d JOIN sealed_keys s ON s.data_key_id = d.id
-         WHERE d.epoch_id = ? AND d.environment = ? AND d.branch = ? AND s.member_id = ?
-         ORDER BY d.created_at, d.id LIMIT 1`,
-      )
-      .get(epoch.id, environment, branch, this.member.id) as DataKeyRow | undefined
-    if (existing) return {row: existing, key: this.openDataKey(existing, 'the data key')}
-
-    const key = generateDataKey()
-    const unsigned = {
-      id: randomId(), epoch_id: epoch.id, environment, branch,
-      commitment: commitment(key), created_at: createdAt, author_id: this.member.id,
-    }
-    const signed = dataKeySigned(this.vault.id, unsigned)
-    const row: DataKeyRow = {...unsigned, signature: this.identity.sign(signed.label, signed.fields)}
-    db.prepare(
-      `INSERT INTO data_keys (id, epoch_id, environment, branch, commitment, created_at, author_id, signature)
-       VALUES (@id, @epoch_id, @environment, @branch, @commitment, @created_at, @author_id, @signature)`,
-    ).run(row)
-    const seal = db.prepare('INSERT INTO sealed_keys (id, data_key_id, member_id, sealed, created_at) VALUES (?, ?, ?, ?, ?)')
-    for (const reader of this.readersOf(environment, branch)) {
-      seal.run(randomId(), row.id, reader.id, Recipient.parse(reader.recipient).seal(key), createdAt)
-    }
-
-    this.keys.set(row.id, key)
-    return {row, key}
+  write<T>(work: () => T): T {
+    const result = this.file.db
+      .transaction(() => {
+        if (countOps(this.file.db) !== this.ops.length) this.reload()
+        return work()
+      })
+      .immediate()
+    if (this.options.configDir) writePin(this.history, this.vaultId, this.options.configDir)
+    return result
   }
 
-  /**
-   * Opens the data key sealed to this member, checking the key row's signature and that the
-   * key is the one its author committed to.
-   */
-  dataKey(dataKeyId: string, what: string): Uint8Array {
-    const cached = this.keys.get(dataKeyId)
-    if (cached) return cached
-    const row = this.vault.db.prepare('SELECT * FROM data_keys WHERE id = ?').get(dataKeyId) as DataKeyRow | undefined
-    if (!row) throw integrity(`integrity check failed for ${what}: its data key is missing`, RESTORE_HINT)
-    return this.openDataKey(row, what)
+  /** The parents the next operation will have (sorted): values bind them into their ciphertext. */
+  nextParents(): string[] {
+    return [...this.heads].sort()
+  }
+
+  /** Signs and stores one operation by this identity, its parents the current heads. Inside write(). */
+  append(data: OpData, at: Date = this.now): Operation {
+    const {identity, member} = this.me()
+    return this.insert(member.id, data, identity, at)
+  }
+
+  /** A data key this session opened (by its key operation's id); wiped on close. */
+  openedKey(id: string): Uint8Array | undefined {
+    return this.openedKeys.get(id)
+  }
+
+  rememberKey(id: string, key: Uint8Array): void {
+    this.openedKeys.set(id, key)
   }
 
   close(): void {
-    for (const key of this.keys.values()) wipe(key)
-    this.keys.clear()
-    this.identity.wipe()
-    this.vault.close()
+    for (const key of this.openedKeys.values()) wipe(key)
+    this.openedKeys.clear()
+    this.identity?.wipe()
+    if (this.file.db.open) this.file.db.close()
   }
 
-  /** Who may read a scope now: each gets a sealed copy of its key. */
-  readersOf(environment: string, branch: string): MemberRow[] {
-    return this.vault.access().readersOf({environment, branch})
+  private insert(author: string | null, data: OpData, identity: Identity, at: Date = this.now): Operation {
+    const {id, body} = encodeOperation({vault: this.vaultId, author, at: at.toISOString(), parents: this.heads, data})
+    const signature = signOperation(identity, body)
+    // Read back as any reader will: a field this code cannot write correctly fails here, not later.
+    const op = decodeOperation(id, body, signature)
+    if (op.problem !== undefined) throw new Error(`refusing to write a malformed ${op.kind} operation: ${op.problem}`)
+    insertOp(this.file.db, {id, body, signature})
+    this.ops.push(op)
+    // Its parents were every head, so it is the only head now.
+    this.heads = [id]
+    this.built = undefined
+    return op
   }
 
-  private openDataKey(row: DataKeyRow, what: string): Uint8Array {
-    const cached = this.keys.get(row.id)
-    if (cached) return cached
-    this.vault.verify(`the data key of ${what}`, row.author_id, dataKeySigned(this.vault.id, row), row.signature)
-    const sealed = this.vault.db
-      .prepare('SELECT sealed FROM sealed_keys WHERE data_key_id = ? AND member_id = ? ORDER BY created_at DESC, id DESC')
-      .all(row.id, this.member.id) as {sealed: Uint8Array}[]
-    if (sealed.length === 0) {
-      throw denied(`${this.member.name} cannot read ${what}: no key for scope environment ${row.environment}, branch ${row.branch} was shared with you`)
+  private reload(): void {
+    for (const key of this.openedKeys.values()) wipe(key)
+    this.openedKeys.clear()
+    const history = loadHistory(this.file.db, this.vaultId)
+    this.built = history
+    this.ops = [...history.ops]
+    this.heads = history.heads
+    this.meCache = undefined
+  }
+
+  private checkPins(readonly: boolean): void {
+    const {configDir, trust, warn} = this.options
+    const history = this.history
+    const check = checkPins(history, this.vaultId, this.path, configDir, trust)
+    const nameOf = (id: string | null) => history.memberName(id)
+    if (check.firstUse && !trust) {
+      warn?.(`first use of this vault on this computer: its history (${history.ops.length} operations) is trusted as found; from now on a copy that lost any of it is refused (in CI, pin a checkpoint with SECRETS_TRUST, see \`secrets log\`)`)
     }
 
-    for (const {sealed: box} of sealed) {
-      let key: Uint8Array
-      try {
-        key = this.identity.openSealed(box)
-      } catch (error) {
-        if (error instanceof DecryptionFailed) continue
-        throw error
-      }
-
-      if (equalBytes(commitment(key), row.commitment)) {
-        this.keys.set(row.id, key)
-        return key
-      }
-
-      wipe(key)
-    }
-
-    throw integrity(`integrity check failed for ${what}: the data key sealed to you does not open or is not the committed key`, RESTORE_HINT)
+    for (const v of check.newlyVoided.slice(0, 5)) warn?.(`ignored operation ${describeOp(v.op, nameOf)}: ${v.reason}`)
+    if (check.newlyVoided.length > 5) warn?.(`… and ${check.newlyVoided.length - 5} more operations that do not count (\`secrets log\` lists them)`)
+    if (!readonly && configDir) writePin(history, this.vaultId, configDir)
   }
 }
-
-export function commitment(key: Uint8Array): Uint8Array {
-  return hash(concat(new TextEncoder().encode(KEY_COMMITMENT), key), COMMITMENT_BYTES)
-}
-
-function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
-  const out = new Uint8Array(a.length + b.length)
-  out.set(a)
-  out.set(b, a.length)
-  return out
-}
-
-function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
-  return a.length === b.length && a.every((byte, i) => byte === b[i])
-}
-

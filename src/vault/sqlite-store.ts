@@ -1,121 +1,102 @@
-import type {Identity} from '../crypto/identity.js'
-import {type NewSecret, addSecret} from './add-secret.js'
-import {readCurrentValue} from './read-secret.js'
+// The vault file in the repository, behind SecretStore and VaultAdmin: each method is one
+// service call over an open session.
 import type {ImportedSecret} from '../formats/imported-secret.js'
-import {type ImportResult, importSecrets} from './import-secrets.js'
-import {type AccessView, type PermitRequest, type PermitResult, describeAccess, permit} from './permit.js'
-import {checkAndPin} from './pins.js'
-import {type RekeyResult, rekeyVault} from './rekey-vault.js'
-import {removeSecret} from './remove-secret.js'
-import {rotateSecret} from './rotate-secret.js'
-import {type HistoryEntry, secretHistory} from './secret-history.js'
-import {liveSecrets} from './secret-rows.js'
-import {type SecretSummary, summarize} from './secret-summary.js'
-import {type Selector, resolveSecret, selectExact} from './select-secret.js'
-import {Session} from './session.js'
-import type {RevealedSecret, SecretStore} from './store.js'
-import {Vault} from './vault.js'
+import {type LogView, historyLog} from './access/log.js'
+import {type RekeyResult, rekeyVault} from './keys/rekey.js'
+import {type AccessView, describeAccess} from './members/access-view.js'
+import {type PermitRequest, type PermitResult, permit} from './members/permit.js'
+import {type ProtectResult, protectedBranches, setProtectedBranches} from './members/protect.js'
+import {type NewSecret, addSecret} from './secrets/add.js'
+import {type HistoryEntry, secretHistory} from './secrets/history.js'
+import {type ImportOptions, type ImportResult, importSecrets} from './secrets/import.js'
+import {readCurrentValue} from './secrets/read.js'
+import {removeSecret} from './secrets/remove.js'
+import {rotateSecret} from './secrets/rotate.js'
+import {type Selector, resolveSecret, selectExact} from './secrets/select.js'
+import {type SecretSummary, summarize} from './secrets/summary.js'
+import {type SessionOptions, VaultSession} from './session.js'
+import type {RevealedSecret, SecretStore, VaultAdmin} from './store.js'
 
-export interface SqliteStoreOptions {
-  now: Date
+export interface SqliteStoreOptions extends SessionOptions {
   maxValueBytes: number
-  /** Asked only when an operation needs a key: listing needs none. */
-  identity: () => Identity
   /** The branch `get --environment` resolves against when --branch is not given. */
   defaultBranch: () => string
-  /** The user's config directory, where the vaults this client has seen are pinned. */
-  pinDir?: string
 }
 
-/** The vault file in the repository. */
-export class SqliteStore implements SecretStore {
-  private session?: Session
-
+export class SqliteStore implements SecretStore, VaultAdmin {
   private constructor(
-    private readonly vault: Vault,
+    private readonly session: VaultSession,
     private readonly options: SqliteStoreOptions,
   ) {}
 
   static open(path: string, options: SqliteStoreOptions): SqliteStore {
-    const vault = Vault.open(path)
-    try {
-      vault.checkTombstones()
-      if (options.pinDir) checkAndPin(vault, options.pinDir, {write: true})
-    } catch (error) {
-      vault.close()
-      throw error
-    }
-
-    return new SqliteStore(vault, options)
+    return new SqliteStore(VaultSession.open(path, options), options)
   }
 
   get location(): string {
-    return this.vault.path
+    return this.session.path
   }
 
   list(): SecretSummary[] {
-    return liveSecrets(this.vault).map((secret) => {
-      this.vault.verifySecret(secret)
-      return summarize(this.vault, secret, this.options.now)
-    })
+    const {history, now} = this.session
+    return history.secrets().map((secret) => summarize(history, secret, now))
   }
 
   add(input: NewSecret, readValue: () => Promise<Uint8Array>): Promise<SecretSummary> {
-    return addSecret(this.unlock(), input, readValue, this.options)
+    return addSecret(this.session, input, readValue, this.options)
   }
 
   reveal(selector: Selector): RevealedSecret {
-    const secret = resolveSecret(this.vault, selector, this.options.defaultBranch)
-    const session = this.unlock()
-    const {value} = readCurrentValue(session, secret)
-    return {summary: summarize(this.vault, secret, this.options.now), value}
+    const secret = resolveSecret(this.session.history, selector, this.options.defaultBranch)
+    const value = readCurrentValue(this.session, secret)
+    return {summary: summarize(this.session.history, secret, this.session.now), value}
   }
 
   valueOf(secret: {name: string; environment: string; branch: string}): Uint8Array {
-    const row = selectExact(this.vault, secret)
-    return readCurrentValue(this.unlock(), row).value
+    return readCurrentValue(this.session, selectExact(this.session.history, secret))
   }
 
   remove(selector: Selector): SecretSummary {
-    const secret = selectExact(this.vault, selector)
-    return removeSecret(this.unlock(), secret, this.options.now)
+    return removeSecret(this.session, selector)
   }
 
   rotate(selector: Selector, readValue: () => Promise<Uint8Array>): Promise<SecretSummary> {
-    const secret = selectExact(this.vault, selector)
-    return rotateSecret(this.unlock(), secret, readValue, this.options)
+    return rotateSecret(this.session, selector, readValue, this.options)
   }
 
   history(selector: Selector): {secret: SecretSummary; versions: HistoryEntry[]} {
-    const secret = selectExact(this.vault, selector)
-    return {secret: summarize(this.vault, secret, this.options.now), versions: secretHistory(this.vault, secret)}
+    return secretHistory(this.session, selector)
   }
 
-  rekey(onProgress?: (done: number, total: number) => void): RekeyResult {
-    return rekeyVault(this.unlock(), this.options.now, onProgress)
+  import(records: readonly ImportedSecret[], options: Omit<ImportOptions, 'maxValueBytes'>): ImportResult {
+    return importSecrets(this.session, records, {...options, maxValueBytes: this.options.maxValueBytes})
+  }
+
+  protectedBranches(): readonly string[] {
+    return this.session.history.access.protectedBranchPatterns()
+  }
+
+  rekey(): RekeyResult {
+    return rekeyVault(this.session)
   }
 
   access(): AccessView {
-    return describeAccess(this.unlock())
+    return describeAccess(this.session)
   }
 
   permit(request: PermitRequest): PermitResult {
-    const result = permit(this.unlock(), request, this.options.now)
-    if (this.options.pinDir) checkAndPin(this.vault, this.options.pinDir, {write: true})
-    return result
+    return permit(this.session, request)
   }
 
-  import(records: readonly ImportedSecret[], options: {overwrite: boolean; dryRun: boolean; metadata: boolean}): ImportResult {
-    return importSecrets(this.unlock(), records, {...this.options, ...options})
+  protect(patterns?: readonly string[]): ProtectResult {
+    return patterns === undefined ? protectedBranches(this.session) : setProtectedBranches(this.session, patterns)
+  }
+
+  log(): LogView {
+    return historyLog(this.session.history)
   }
 
   close(): void {
-    if (this.session) this.session.close()
-    else this.vault.close()
-  }
-
-  private unlock(): Session {
-    this.session ??= Session.open(this.vault, this.options.identity())
-    return this.session
+    this.session.close()
   }
 }

@@ -1,0 +1,181 @@
+// The shape of the history: which operation came before which. Operations are numbered in
+// one canonical order (parents before children; among operations free to go next, the
+// smallest id first), the same on every replica. "Before" is ancestry, never time.
+//
+// Ancestry queries are answered with a chain decomposition: each operation extends the chain of
+// a parent it directly follows, or starts a new chain, and carries for every chain the highest
+// position of its ancestors there. A history without concurrent branches is one chain and costs
+// one number per operation.
+
+export interface DagNode {
+  id: string
+  parents: readonly string[]
+}
+
+export class MissingParentError extends Error {
+  constructor(
+    readonly id: string,
+    readonly parent: string,
+  ) {
+    super(`operation ${id} names a parent ${parent} that is not in the history`)
+    this.name = 'MissingParentError'
+  }
+}
+
+export class Dag {
+  private constructor(
+    /** Ids in canonical order. */
+    readonly ids: readonly string[],
+    readonly indexOf: ReadonlyMap<string, number>,
+    /** Parent indices of each node. */
+    readonly parents: readonly (readonly number[])[],
+    private readonly chain: Int32Array,
+    private readonly position: Int32Array,
+    private readonly clocks: readonly Int32Array[],
+    readonly heads: readonly number[],
+  ) {}
+
+  get size(): number {
+    return this.ids.length
+  }
+
+  /** Throws MissingParentError when a node names a parent that is absent. */
+  static build(nodes: readonly DagNode[]): Dag {
+    const byId = new Map(nodes.map((n) => [n.id, n]))
+    const children = new Map<string, string[]>()
+    const waiting = new Map<string, number>()
+    for (const node of nodes) {
+      for (const parent of node.parents) {
+        if (!byId.has(parent)) throw new MissingParentError(node.id, parent)
+        const list = children.get(parent)
+        if (list) list.push(node.id)
+        else children.set(parent, [node.id])
+      }
+
+      waiting.set(node.id, new Set(node.parents).size)
+    }
+
+    const ready = new MinHeap()
+    for (const node of nodes) if (waiting.get(node.id) === 0) ready.push(node.id)
+    const ids: string[] = []
+    while (ready.size > 0) {
+      const id = ready.pop()!
+      ids.push(id)
+      for (const child of new Set(children.get(id) ?? [])) {
+        const left = waiting.get(child)! - 1
+        waiting.set(child, left)
+        if (left === 0) ready.push(child)
+      }
+    }
+
+    // Hash-linked ids cannot form a cycle, but a file can hold anything.
+    if (ids.length !== nodes.length) throw new Error('the history has a cycle')
+    const indexOf = new Map(ids.map((id, i) => [id, i]))
+    const parents = ids.map((id) => [...new Set(byId.get(id)!.parents)].map((p) => indexOf.get(p)!))
+
+    const n = ids.length
+    const chain = new Int32Array(n)
+    const position = new Int32Array(n)
+    const tails: number[] = []
+    const clocks: Int32Array[] = []
+    const hasChild = new Uint8Array(n)
+    for (let i = 0; i < n; i++) {
+      const ps = parents[i]!
+      for (const p of ps) hasChild[p] = 1
+      // Extend the chain of the latest parent that is still its chain's tail.
+      let chosen = -1
+      for (const p of ps) if (tails[chain[p]!] === p && (chosen === -1 || p > chosen)) chosen = p
+      if (chosen === -1) {
+        chain[i] = tails.length
+        position[i] = 0
+        tails.push(i)
+      } else {
+        chain[i] = chain[chosen]!
+        position[i] = position[chosen]! + 1
+        tails[chain[i]!] = i
+      }
+
+      const clock = new Int32Array(tails.length).fill(-1)
+      for (const p of ps) {
+        const pc = clocks[p]!
+        for (let c = 0; c < pc.length; c++) if (pc[c]! > clock[c]!) clock[c] = pc[c]!
+      }
+
+      clock[chain[i]!] = position[i]!
+      clocks.push(clock)
+    }
+
+    const heads = ids.map((_, i) => i).filter((i) => hasChild[i] === 0)
+    return new Dag(ids, indexOf, parents, chain, position, clocks, heads)
+  }
+
+  /** Whether `a` is a strict ancestor of `b` (by index). */
+  isAncestor(a: number, b: number): boolean {
+    if (a >= b) return false
+    const clock = this.clocks[b]!
+    const c = this.chain[a]!
+    return c < clock.length && clock[c]! >= this.position[a]!
+  }
+
+  /** Whether `a` is `b` or one of its ancestors. */
+  isAncestorOrSelf(a: number, b: number): boolean {
+    return a === b || this.isAncestor(a, b)
+  }
+
+  /** Neither is an ancestor of the other. */
+  concurrent(a: number, b: number): boolean {
+    return a !== b && !this.isAncestor(a, b) && !this.isAncestor(b, a)
+  }
+
+  /** The members of `set` that are not an ancestor of another member. */
+  maximal(set: readonly number[]): number[] {
+    return set.filter((a) => !set.some((b) => this.isAncestor(a, b)))
+  }
+}
+
+/** A binary heap of strings, smallest first: the canonical order's tie-break. */
+class MinHeap {
+  private readonly items: string[] = []
+
+  get size(): number {
+    return this.items.length
+  }
+
+  push(item: string): void {
+    const items = this.items
+    items.push(item)
+    let i = items.length - 1
+    while (i > 0) {
+      const parent = (i - 1) >> 1
+      if (items[parent]! <= item) break
+      items[i] = items[parent]!
+      i = parent
+    }
+
+    items[i] = item
+  }
+
+  pop(): string | undefined {
+    const items = this.items
+    if (items.length === 0) return undefined
+    const top = items[0]
+    const last = items.pop()!
+    if (items.length === 0) return top
+    items[0] = last
+    let i = 0
+    for (;;) {
+      const left = 2 * i + 1
+      const right = left + 1
+      let smallest = i
+      if (left < items.length && items[left]! < items[smallest]!) smallest = left
+      if (right < items.length && items[right]! < items[smallest]!) smallest = right
+      if (smallest === i) break
+      const swap = items[i]!
+      items[i] = items[smallest]!
+      items[smallest] = swap
+      i = smallest
+    }
+
+    return top
+  }
+}

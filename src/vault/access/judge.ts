@@ -1,0 +1,344 @@
+// Which operations count. Pure: from signed, parent-complete operations to a verdict on each.
+//
+// An operation counts only if its author held the right for it in the state formed by its
+// ancestors (the history its author had), and no revocation that takes effect voids it
+// (revocations.ts). Timestamps play no part. In order:
+//
+// 1. Static checks: well-formed fields; the author was added in the history the operation saw;
+//    access changes come from owners (settings from owners and maintainers); a revocation names
+//    a member it had seen, not its author. An operation is only as good as the chain of
+//    operations that added its author, and the one that added theirs, up to vault.create.
+// 2. Revocations are decided together (revocations.ts).
+// 3. Every operation whose chain passes an operation of a revoked member that the revocation
+//    did not see is void.
+// 4. Keys and secrets are judged in canonical order against the rules, groups and secrets of
+//    the valid operations among their ancestors: read (or owner/maintainer) to make a scope's
+//    key, create or update (update when the secret exists there), delete, maintainer or owner
+//    for --variable secrets, a value only under a key of its own scope that it had seen.
+import {type Scoped, describeScope, secretKey} from '../../scope.js'
+import {ACCESS_KINDS, type OpData, type Operation, shortId} from '../store/operations.js'
+import type {Action} from '../validate.js'
+import {AccessState, type Member} from './access-state.js'
+import {Dag} from './dag.js'
+import {type RevocationGraph, attacks, effectiveRevocations} from './revocations.js'
+
+export interface Verdict {
+  valid: boolean
+  /** Why it does not count, for `secrets log` and warnings. */
+  reason?: string
+  /** A secret.set that updated a secret existing in the history it saw (else it created one). */
+  update?: boolean
+}
+
+export interface Judgement {
+  dag: Dag
+  /** In canonical order: ops[i] is node i of the dag. */
+  ops: readonly Operation[]
+  verdicts: readonly Verdict[]
+  /** Every member ever added, valid or not, by id. */
+  members: ReadonlyMap<string, Member>
+  /** Index of the operation that added each member. */
+  memberIndex: ReadonlyMap<string, number>
+  /** The revocations that take effect. */
+  effective: ReadonlySet<number>
+}
+
+/** Ops whose signatures, ids and parents were checked (the store does that). */
+export function judge(ops: readonly Operation[]): Judgement {
+  const dag = Dag.build(ops)
+  const byId = new Map(ops.map((op) => [op.id, op]))
+  return new Judge(dag, dag.ids.map((id) => byId.get(id)!)).run()
+}
+
+/** As judge(), for ops already in canonical order with their dag. */
+export function judgeOrdered(dag: Dag, ops: readonly Operation[]): Judgement {
+  return new Judge(dag, ops).run()
+}
+
+class Judge {
+  private readonly members = new Map<string, Member>()
+  private readonly memberIndex = new Map<string, number>()
+  private readonly staticProblems: (string | null)[]
+  private readonly chains: number[][]
+  private readonly verdicts: Verdict[] = []
+  private effective = new Set<number>()
+  private readonly revocationsOf = new Map<string, number[]>()
+  /** Valid access operations among each operation's ancestors (shared arrays, never mutated). */
+  private readonly accessAncestors: number[][] = []
+  private readonly views = new Map<string, AccessState>()
+  /** Valid secret.set / secret.remove operations per secret, in canonical order. */
+  private readonly secretOps = new Map<string, number[]>()
+
+  constructor(
+    private readonly dag: Dag,
+    private readonly ops: readonly Operation[],
+  ) {
+    ops.forEach((op, i) => {
+      const data = op.data
+      if (data?.kind === 'vault.create' || data?.kind === 'member.add') {
+        this.members.set(op.id, {...data.member, id: op.id, addedBy: op.author, at: op.at})
+        this.memberIndex.set(op.id, i)
+      }
+    })
+    this.staticProblems = ops.map((_, i) => this.staticProblem(i))
+    this.chains = ops.map((_, i) => this.chainOf(i))
+  }
+
+  run(): Judgement {
+    const graph: RevocationGraph = {
+      dag: this.dag,
+      candidates: this.ops.map((op, i) => (op.data?.kind === 'member.revoke' && this.chainProblem(i) === null ? i : -1)).filter((i) => i >= 0),
+      targetOf: (r) => (this.ops[r]!.data as Extract<OpData, {kind: 'member.revoke'}>).member,
+      authorOf: (i) => this.ops[i]!.author,
+      chainOf: (i) => this.chains[i]!,
+    }
+    this.effective = effectiveRevocations(graph)
+    for (const r of this.effective) {
+      const target = graph.targetOf(r)
+      this.revocationsOf.set(target, [...(this.revocationsOf.get(target) ?? []), r])
+    }
+
+    this.ops.forEach((op, i) => {
+      this.accessAncestors.push(this.accessAncestorsOf(i))
+      this.verdicts.push(this.verdict(i, graph))
+      const data = op.data
+      if (this.verdicts[i]!.valid && (data?.kind === 'secret.set' || data?.kind === 'secret.remove')) {
+        const key = secretKey(data)
+        this.secretOps.set(key, [...(this.secretOps.get(key) ?? []), i])
+      }
+    })
+
+    return {dag: this.dag, ops: this.ops, verdicts: this.verdicts, members: this.members, memberIndex: this.memberIndex, effective: this.effective}
+  }
+
+  private verdict(i: number, graph: RevocationGraph): Verdict {
+    const problem = this.chainProblem(i)
+    if (problem !== null) return {valid: false, reason: problem}
+    if (!this.effective.has(i)) {
+      const voidedBy = this.voidingRevocation(i, graph)
+      if (voidedBy) return {valid: false, reason: voidedBy}
+    }
+
+    const op = this.ops[i]!
+    if (ACCESS_KINDS.has(op.kind)) return {valid: true}
+    return this.judgeData(i)
+  }
+
+  /** The reason an effective revocation voids operation i, if one does. */
+  private voidingRevocation(i: number, graph: RevocationGraph): string | undefined {
+    for (const link of this.chains[i]!) {
+      const author = this.ops[link]!.author
+      if (author === null) continue
+      for (const r of this.revocationsOf.get(author) ?? []) {
+        if (!attacks(graph, r, i)) continue
+        const revoker = this.nameOf(this.ops[r]!.author)
+        const revoked = this.nameOf(author)
+        return link === i
+          ? `${revoked} wrote it in a history that had not seen their revocation by ${revoker} (${shortId(this.ops[r]!.id)})`
+          : `its author was added by ${revoked} in a history that had not seen ${revoked}'s revocation by ${revoker} (${shortId(this.ops[r]!.id)})`
+      }
+    }
+
+    return undefined
+  }
+
+  // -- static checks --------------------------------------------------------------------------
+
+  private staticProblem(i: number): string | null {
+    const op = this.ops[i]!
+    if (op.problem !== undefined || !op.data) return `its fields are malformed (${op.problem ?? 'no data'})`
+    const data = op.data
+    if (data.kind === 'vault.create') return null
+    const authorIndex = this.memberIndex.get(op.author!)
+    const author = this.members.get(op.author!)
+    if (authorIndex === undefined || !author) return 'its author is not a member'
+    if (!this.dag.isAncestor(authorIndex, i)) return `its author ${author.name} had not been added in the history it saw`
+    const role = author.role
+    if (data.kind === 'setting.set') {
+      if (role !== 'owner' && role !== 'maintainer') return `${author.name} (${role}) may not change settings: owners and maintainers do`
+    } else if (ACCESS_KINDS.has(data.kind) && role !== 'owner') {
+      return `${author.name} (${role}) may not change access: only owners do`
+    }
+
+    if (data.kind === 'member.revoke') {
+      const target = this.memberIndex.get(data.member)
+      if (target === undefined || !this.dag.isAncestor(target, i)) return 'it revokes a member it had not seen added'
+      if (data.member === op.author) return 'a member cannot revoke themselves'
+    }
+
+    return null
+  }
+
+  /** i, the operation that added i's author, the one that added theirs, … up to vault.create. */
+  private chainOf(i: number): number[] {
+    const chain = [i]
+    const seen = new Set(chain)
+    let author = this.ops[i]!.author
+    while (author !== null) {
+      const index = this.memberIndex.get(author)
+      if (index === undefined || seen.has(index)) break
+      chain.push(index)
+      seen.add(index)
+      author = this.ops[index]!.author
+    }
+
+    return chain
+  }
+
+  private chainProblem(i: number): string | null {
+    const chain = this.chains[i] ?? this.chainOf(i)
+    for (const link of chain) {
+      const problem = this.staticProblems[link]
+      if (problem === null || problem === undefined) continue
+      if (link === i) return problem
+      const member = this.members.get(this.ops[link]!.id)
+      return `its author's membership does not count: ${member?.name ?? shortId(this.ops[link]!.id)} was added by an operation where ${problem}`
+    }
+
+    return null
+  }
+
+  // -- keys and secrets -----------------------------------------------------------------------
+
+  private judgeData(i: number): Verdict {
+    const op = this.ops[i]!
+    const data = op.data!
+    const author = this.members.get(op.author!)!
+    const view = this.viewAt(i)
+    const may = (action: Action, scope: Scoped) => view.allows(author, action, scope)
+    const denied = (action: string, scope: Scoped) => `${author.name} (${author.role}) could not ${action} in ${describeScope(scope)} in the history it saw`
+
+    switch (data.kind) {
+      case 'key.add':
+        // Owners and maintainers re-key every scope; anyone else only scopes they may read.
+        return view.isMaintainer(author) || may('read', data) ? {valid: true} : {valid: false, reason: denied('make a key', data)}
+      case 'key.share': {
+        const key = this.keyOp(data.key, i)
+        if (typeof key === 'string') return {valid: false, reason: key}
+        return view.isMaintainer(author) || may('read', key.scope) ? {valid: true} : {valid: false, reason: denied('share a key', key.scope)}
+      }
+
+      case 'secret.set': {
+        const existing = this.secretAt(data, i, view)
+        const action: Action = existing.live ? 'update' : 'create'
+        if (!may(action, data)) return {valid: false, reason: denied(`${action} secret ${data.name}`, data)}
+        if ((data.variable || existing.variable) && !view.isMaintainer(author)) {
+          return {valid: false, reason: `${author.name} (${author.role}) may not add or change --variable secrets: maintainers and owners do`}
+        }
+
+        if (typeof data.key === 'string') {
+          const key = this.keyOp(data.key, i)
+          if (typeof key === 'string') return {valid: false, reason: key}
+          if (this.ops[key.index]!.kind !== 'key.add' || key.scope.environment !== data.environment || key.scope.branch !== data.branch) {
+            return {valid: false, reason: `its value is under the key of another scope (${describeScope(key.scope)})`}
+          }
+        }
+
+        return {valid: true, update: existing.live}
+      }
+
+      case 'secret.remove': {
+        const existing = this.secretAt(data, i, view)
+        if (!existing.live) return {valid: false, reason: `it removes secret ${data.name} (${describeScope(data)}), which did not exist in the history it saw`}
+        if (!may('delete', data)) return {valid: false, reason: denied(`delete secret ${data.name}`, data)}
+        if (existing.variable && !view.isMaintainer(author)) return {valid: false, reason: `${author.name} (${author.role}) may not remove --variable secrets: maintainers and owners do`}
+        return {valid: true}
+      }
+
+      case 'secret.expose': {
+        const version = this.dag.indexOf.get(data.version)
+        const target = version === undefined ? undefined : this.ops[version]!.data
+        if (version === undefined || !this.dag.isAncestor(version, i) || !this.verdicts[version]!.valid || target?.kind !== 'secret.set' || secretKey(target) !== secretKey(data)) {
+          return {valid: false, reason: 'it marks a version it had not seen'}
+        }
+
+        return view.isMaintainer(author) || may('update', data) ? {valid: true} : {valid: false, reason: denied(`mark secret ${data.name} exposed`, data)}
+      }
+
+      default:
+        return {valid: false, reason: 'not a data operation'}
+    }
+  }
+
+  /** A valid key (key.add, or a secret.set carrying one) among i's ancestors, or why not. */
+  private keyOp(id: string, i: number): {index: number; scope: Scoped} | string {
+    const index = this.dag.indexOf.get(id)
+    if (index === undefined || !this.dag.isAncestor(index, i)) return `it uses a key it had not seen (${shortId(id)})`
+    const data = this.ops[index]!.data
+    const isKey = data?.kind === 'key.add' || (data?.kind === 'secret.set' && typeof data.key !== 'string')
+    if (!isKey || !this.verdicts[index]!.valid) return `it uses a key that does not count (${shortId(id)})`
+    return {index, scope: {environment: data.environment, branch: data.branch}}
+  }
+
+  /** Whether a secret existed (and was a --variable) in the history operation i saw. */
+  private secretAt(secret: Scoped & {name: string}, i: number, view: AccessState): {live: boolean; variable: boolean} {
+    const seen = (this.secretOps.get(secretKey(secret)) ?? []).filter((s) => this.dag.isAncestor(s, i))
+    const state = secretState(this.dag, this.ops, this.verdicts, seen, (member) => {
+      const m = this.members.get(member)
+      return m !== undefined && view.allows(m, 'update', secret)
+    })
+    const winner = state.winner === undefined ? undefined : this.ops[state.winner]!.data
+    return {live: state.live, variable: winner?.kind === 'secret.set' && winner.variable}
+  }
+
+  /** The valid access operations among i's ancestors: shared with the parent when nothing changed. */
+  private accessAncestorsOf(i: number): number[] {
+    const parents = this.dag.parents[i]!
+    const add = (list: number[], p: number) => (ACCESS_KINDS.has(this.ops[p]!.kind) && this.verdicts[p]!.valid ? [...list, p] : list)
+    if (parents.length === 1) return add(this.accessAncestors[parents[0]!]!, parents[0]!)
+    const merged = new Set<number>()
+    for (const p of parents) for (const a of add(this.accessAncestors[p]!, p)) merged.add(a)
+    return [...merged].sort((a, b) => a - b)
+  }
+
+  private viewAt(i: number): AccessState {
+    const list = this.accessAncestors[i]!
+    const key = list.join(',')
+    let view = this.views.get(key)
+    if (!view) {
+      view = AccessState.of(list.map((a) => this.ops[a]!))
+      this.views.set(key, view)
+    }
+
+    return view
+  }
+
+  private nameOf(member: string | null): string {
+    return member === null ? 'the vault' : (this.members.get(member)?.name ?? `member ${shortId(member)}`)
+  }
+}
+
+export interface SecretState {
+  /** Maximal valid set/remove operations (none of them an ancestor of another). */
+  heads: number[]
+  /** A head removed it; a removal concurrent with a new value wins. */
+  live: boolean
+  /** The current version: among concurrent head versions, the winner. */
+  winner?: number
+}
+
+/**
+ * A secret's state from its valid operations (canonical order). Concurrent head versions are
+ * all kept; the current one is, in order: a version that updated an existing secret over one
+ * that created it (a concurrent creation cannot override the secret), then one whose author may
+ * update the secret (`mayUpdate`), then the larger operation id.
+ */
+export function secretState(dag: Dag, ops: readonly Operation[], verdicts: readonly Verdict[], seen: readonly number[], mayUpdate: (member: string) => boolean): SecretState {
+  const heads: number[] = []
+  for (let k = seen.length - 1; k >= 0; k--) {
+    const s = seen[k]!
+    if (!heads.some((h) => dag.isAncestor(s, h))) heads.push(s)
+  }
+
+  heads.reverse()
+  const sets = heads.filter((h) => ops[h]!.kind === 'secret.set')
+  const live = sets.length > 0 && sets.length === heads.length
+  if (!live) return {heads, live}
+  const rank = (h: number): [number, number, string] => [verdicts[h]!.update ? 1 : 0, mayUpdate(ops[h]!.author!) ? 1 : 0, ops[h]!.id]
+  const winner = sets.reduce((best, h) => (compareRank(rank(h), rank(best)) > 0 ? h : best))
+  return {heads, live, winner}
+}
+
+function compareRank(a: [number, number, string], b: [number, number, string]): number {
+  return a[0] - b[0] || a[1] - b[1] || (a[2] < b[2] ? -1 : a[2] > b[2] ? 1 : 0)
+}

@@ -1,0 +1,23 @@
+// The CLI refuses up front (PERMISSION_DENIED, nothing written) what the history model would
+// ignore anyway: the same rules, asked of today's state.
+import {denied} from '../../errors.js'
+import {type Scoped, describeSecret} from '../../scope.js'
+import type {VaultSession} from '../session.js'
+import type {Action} from '../validate.js'
+
+const ASK_AN_OWNER = 'ask an owner of the vault: `secrets permit` grants read, create, update and delete'
+
+export function requireRight(session: VaultSession, action: Action, target: Scoped & {name: string}): void {
+  const {member} = session.me()
+  if (!session.history.access.allows(member, action, target)) {
+    throw denied(`${member.name} (${member.role}) may not ${action} ${describeSecret(target)}`, ASK_AN_OWNER)
+  }
+}
+
+/** --variable secrets reach every matching run: like GitLab's CI/CD variables, maintainers and owners manage them. */
+export function requireVariableRight(session: VaultSession, what: string): void {
+  const {member} = session.me()
+  if (!session.history.access.isMaintainer(member)) {
+    throw denied(`${member.name} (${member.role}) may not ${what}: --variable secrets are injected into every matching run, so maintainers and owners manage them`)
+  }
+}

@@ -1,0 +1,72 @@
+// From the rows of `ops` to a judged history. Everything here is about the bytes: each
+// operation's id is the hash of its body, its signature is its author's, it belongs to this
+// vault, and every parent it names is present. Any failure refuses the whole vault (an
+// integrity error naming the operation): only someone editing the file outside secrets can
+// produce one. What the author was allowed to do is judged afterwards (access/judge.ts), and
+// an operation that fails that is ignored, not fatal.
+import {Recipient} from '../../crypto/index.js'
+import {SecretsError, integrity} from '../../errors.js'
+import {MissingParentError} from '../access/dag.js'
+import {History} from '../access/history.js'
+import {type Operation, OperationFormatError, decodeOperation, shortId, verifyOperation} from './operations.js'
+import {type StoredOp, readOps} from './op-table.js'
+import type {Database} from './schema.js'
+
+export const RESTORE_HINT = 'the vault file was changed outside secrets; restore it from git (git checkout -- .secrets/vault.db)'
+
+export function loadHistory(db: Database, vaultId: string): History {
+  return historyOf(readOps(db), vaultId)
+}
+
+export function historyOf(rows: readonly StoredOp[], vaultId: string): History {
+  const ops = rows.map(decode)
+  const creations = ops.filter((op) => op.kind === 'vault.create')
+  if (creations.length !== 1) {
+    throw integrity(creations.length === 0 ? 'integrity check failed: the vault has no vault.create operation' : 'integrity check failed: the vault has more than one vault.create operation', RESTORE_HINT)
+  }
+
+  const foreign = ops.find((op) => op.vault !== vaultId)
+  if (foreign) throw integrity(`integrity check failed for operation ${shortId(foreign.id)}: it belongs to another vault`, RESTORE_HINT)
+  verifySignatures(ops)
+  try {
+    return History.of(ops)
+  } catch (error) {
+    if (error instanceof MissingParentError) {
+      throw integrity(
+        `integrity check failed: operation ${shortId(error.id)} names a parent ${shortId(error.parent)} that is not in the vault (an operation was deleted)`,
+        RESTORE_HINT,
+      )
+    }
+
+    throw error
+  }
+}
+
+function decode(row: StoredOp): Operation {
+  try {
+    return decodeOperation(row.id, new Uint8Array(row.body), new Uint8Array(row.signature))
+  } catch (error) {
+    if (!(error instanceof OperationFormatError)) throw error
+    if (error.newer) throw new SecretsError('ERROR', `operation ${shortId(row.id)} of the vault ${error.message}`, 'upgrade secrets')
+    throw integrity(`integrity check failed for operation ${shortId(row.id)}: ${error.message}`, RESTORE_HINT)
+  }
+}
+
+/** Each operation is signed by the member its author field names (vault.create: by its own member). */
+function verifySignatures(ops: readonly Operation[]): void {
+  const recipients = new Map<string, {name: string; recipient: Recipient}>()
+  for (const op of ops) {
+    const data = op.data
+    if (data?.kind !== 'vault.create' && data?.kind !== 'member.add') continue
+    recipients.set(op.id, {name: data.member.name, recipient: Recipient.parse(data.member.recipient)})
+  }
+
+  for (const op of ops) {
+    const data = op.data
+    const signer = op.author === null ? (data?.kind === 'vault.create' ? {name: data.member.name, recipient: Recipient.parse(data.member.recipient)} : undefined) : recipients.get(op.author)
+    if (!signer) throw integrity(`integrity check failed for operation ${shortId(op.id)} (${op.kind}): signed by an unknown member ${op.author?.slice(0, 12) ?? ''}`.trimEnd(), RESTORE_HINT)
+    if (!verifyOperation(signer.recipient, op.body, op.signature)) {
+      throw integrity(`integrity check failed for operation ${shortId(op.id)} (${op.kind}): the signature by ${signer.name} does not match`, RESTORE_HINT)
+    }
+  }
+}
