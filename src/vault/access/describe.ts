@@ -24,8 +24,10 @@ export function summarizeOp(op: Operation, nameOf: (member: string | null) => st
       return `made a key for ${describeScope(data)}, sealed to ${names(data.sealed.map((s) => s.member), nameOf)}`
     case 'key.share':
       return `shared key ${shortId(data.key)} with ${names(data.sealed.map((s) => s.member), nameOf)}`
-    case 'secret.set':
-      return `set ${data.name} (${describeScope(data)})${data.variable ? ` as a ${data.file ? 'file ' : ''}variable` : ''}`
+    case 'secret.set': {
+      const origin = data.origin ? ` (carried over from format 1: written by ${data.origin.author} at ${data.origin.at})` : ''
+      return `set ${data.name} (${describeScope(data)})${data.variable ? ` as a ${data.file ? 'file ' : ''}variable` : ''}${origin}`
+    }
     case 'secret.remove':
       return `removed ${data.name} (${describeScope(data)})`
     case 'secret.expose':

@@ -1,9 +1,9 @@
-// Format-1 vault files, as the diff and merge drivers still meet them (old commits, branches
-// not upgraded yet): opened with the same schema guard, copies brought forward to format 1's
-// last schema.
-import {SecretsError} from '../../errors.js'
-import {type Database, openVaultFile} from '../../vault/store/database.js'
-import {FORMAT1_MIGRATIONS} from '../../vault/store/schema.js'
+// Format-1 vault files, as `secrets upgrade` and the diff and merge drivers still meet them (old
+// commits, branches not upgraded yet): opened with the same schema guard, and (read-write,
+// on a copy) brought forward to format 1's last schema.
+import {SecretsError} from '../../../errors.js'
+import {type Database, openVaultFile} from '../../store/database.js'
+import {FORMAT1_MIGRATIONS} from '../../store/schema.js'
 
 export const FORMAT1_LATEST = FORMAT1_MIGRATIONS.length
 
