@@ -31,7 +31,7 @@ export abstract class BaseCommand extends Command {
 
   /** Where the command runs: environment, directory, the --vault flag, warnings to stderr. */
   protected context(vaultFlag: string | undefined): ContextOptions {
-    return {env: this.env, cwd: process.cwd(), vaultFlag, warn: (message) => this.warning(message)}
+    return {env: this.env, cwd: process.cwd(), vaultFlag, warn: (message) => this.warning(message), note: (message) => this.say(`note: ${message}`)}
   }
 
   /** Lines for people go to stderr, so stdout stays for data (values, --json). */

@@ -20,6 +20,8 @@ export interface ContextOptions {
   vaultFlag?: string
   /** Receives warnings (e.g. the identity file fallback) for stderr. */
   warn: (message: string) => void
+  /** Receives notes for stderr (e.g. the first use of a vault on this computer). */
+  note: (message: string) => void
 }
 
 export function vaultLocation(options: ContextOptions): VaultLocation {
@@ -62,6 +64,7 @@ async function openSqliteStore(options: ContextOptions, preloaded?: VaultConfig)
     configDir: configDir(options.env),
     trust: options.env[SECRETS_TRUST] || undefined,
     warn: options.warn,
+    note: options.note,
   })
 }
 

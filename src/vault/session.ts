@@ -26,8 +26,10 @@ export interface SessionOptions {
   configDir?: string
   /** SECRETS_TRUST: checkpoints the history must hold. */
   trust?: string
-  /** Lines for stderr: first use of a vault here, operations that do not count. */
+  /** Warnings for stderr: operations that do not count. */
   warn?: (message: string) => void
+  /** Notes for stderr: first use of a vault on this computer. */
+  note?: (message: string) => void
 }
 
 export interface Me {
@@ -198,12 +200,12 @@ export class VaultSession {
   }
 
   private checkPins(readonly: boolean): void {
-    const {configDir, trust, warn} = this.options
+    const {configDir, trust, warn, note} = this.options
     const history = this.history
     const check = checkPins(history, this.vaultId, this.path, configDir, trust)
     const nameOf = (id: string | null) => history.memberName(id)
     if (check.firstUse && !trust) {
-      warn?.(`first use of this vault on this computer: its history (${history.ops.length} operations) is trusted as found; from now on a copy that lost any of it is refused (in CI, pin a checkpoint with SECRETS_TRUST, see \`secrets log\`)`)
+      note?.(`first use of this vault on this computer: its history (${history.ops.length} operations) is trusted as found, and from now on a copy that lost any of it is refused; in CI, pin a checkpoint with SECRETS_TRUST (see \`secrets log\`)`)
     }
 
     for (const v of check.newlyVoided.slice(0, 5)) warn?.(`ignored operation ${describeOp(v.op, nameOf)}: ${v.reason}`)

@@ -5,8 +5,10 @@ import {join} from 'node:path'
 import Database from 'better-sqlite3'
 import {afterEach, beforeEach, describe, expect, it} from 'vitest'
 
+import {loadSodium} from '../../src/crypto/sodium.js'
 import {ExitCode} from '../../src/errors.js'
 import {git, type Person, TempRepo} from '../helpers/cli.js'
+import {historyOfFile} from '../helpers/forge.js'
 
 let repo: TempRepo
 let alice: Person
@@ -126,7 +128,7 @@ describe('rotation reminders', () => {
 })
 
 describe('rotate --key', () => {
-  it('changes every ciphertext and every value still reads back', () => {
+  it('makes a new key for every scope; values written afterwards use it, stored ones keep theirs and still read back', async () => {
     const values: Record<string, string> = {}
     for (const [name, env] of [['A', '*'], ['B', 'production'], ['C', 'staging']] as const) {
       values[name] = `value-of-${name}-1234`
@@ -135,33 +137,44 @@ describe('rotate --key', () => {
 
     repo.run(alice, ['rotate', 'A'], {input: 'value-of-A-v2'})
     values.A = 'value-of-A-v2'
-    const ciphertexts = () => {
-      const db = new Database(repo.vaultPath, {readonly: true})
-      const rows = db.prepare('SELECT id, ciphertext, nonce, data_key_id FROM versions ORDER BY id').all() as Array<{id: string; ciphertext: Buffer; nonce: Buffer; data_key_id: string}>
-      db.close()
-      return rows
-    }
+    await loadSodium()
+    const before = historyOfFile(repo.vaultPath)
+    const keyOf = (history: typeof before, scope: {environment: string; branch: string}) => history.op(history.currentKey(scope)!).id
 
-    const before = ciphertexts()
     const result = repo.run(alice, ['rotate', '--key', '--json'])
     expect(result.code).toBe(0)
-    expect(JSON.parse(result.stdout)).toMatchObject({versions: 4, scopes: 3})
-    const after = ciphertexts()
-    expect(after.map((r) => r.id)).toEqual(before.map((r) => r.id))
-    after.forEach((row, i) => {
-      expect(row.ciphertext.equals(before[i]!.ciphertext)).toBe(false)
-      expect(row.nonce.equals(before[i]!.nonce)).toBe(false)
-      expect(row.data_key_id).not.toBe(before[i]!.data_key_id)
-    })
+    expect(JSON.parse(result.stdout)).toEqual({scopes: 3, skipped: 0})
+    const after = historyOfFile(repo.vaultPath)
+    for (const scope of [{environment: '*', branch: '*'}, {environment: 'production', branch: '*'}, {environment: 'staging', branch: '*'}]) {
+      expect(keyOf(after, scope)).not.toBe(keyOf(before, scope))
+    }
 
+    // The history is append-only: every earlier operation, ciphertexts included, is still there.
+    expect(after.ops.slice(0, before.ops.length).map((op) => op.id)).toEqual(before.ops.map((op) => op.id))
     expect(repo.run(alice, ['get', 'A']).stdout).toBe(values.A)
-    expect(repo.run(alice, ['get', 'B']).stdout).toBe(values.B)
-    expect(repo.run(alice, ['get', 'C']).stdout).toBe(values.C)
+    expect(repo.run(alice, ['get', 'B', '--environment', 'production']).stdout).toBe(values.B)
+    expect(repo.run(alice, ['get', 'C', '--environment', 'staging']).stdout).toBe(values.C)
     const history = JSON.parse(repo.run(alice, ['list', '--history', 'A', '--json']).stdout) as {versions: unknown[]}
     expect(history.versions).toHaveLength(2)
-    // New values go under the new epoch too.
+
+    // New values go under the new keys.
     repo.run(alice, ['add', 'D'], {input: 'value-of-D-1234'})
+    repo.run(alice, ['rotate', 'B', '--environment', 'production'], {input: 'value-of-B-v2'})
+    const latest = historyOfFile(repo.vaultPath)
+    expect(latest.version(latest.secret({name: 'D', environment: '*', branch: '*'})!.current).data.key).toBe(keyOf(after, {environment: '*', branch: '*'}))
+    expect(latest.version(latest.secret({name: 'B', environment: 'production', branch: '*'})!.current).data.key).toBe(keyOf(after, {environment: 'production', branch: '*'}))
     expect(repo.run(alice, ['get', 'D']).stdout).toBe('value-of-D-1234')
+  })
+
+  it('is refused to a developer, with the vault unchanged', () => {
+    const bob = repo.person('bob')
+    const recipient = (JSON.parse(repo.run(bob, ['identity', '--json']).stdout) as {recipient: string}).recipient
+    repo.run(alice, ['permit', 'user:bob', '--recipient', recipient, '--role', 'developer', '--scopes', 'read'])
+    const before = repo.vaultBytes()
+    const result = repo.run(bob, ['rotate', '--key'])
+    expect(result.code).toBe(ExitCode.PERMISSION_DENIED)
+    expect(result.stderr).toMatch(/^error: user:bob \(developer\) may not re-key the vault$/m)
+    expect(repo.vaultBytes().equals(before)).toBe(true)
   })
 })
 

@@ -4,7 +4,9 @@ import {join} from 'node:path'
 import Database from 'better-sqlite3'
 import {afterEach, beforeEach, describe, expect, it} from 'vitest'
 
+import {loadSodium} from '../../src/crypto/sodium.js'
 import {ExitCode} from '../../src/errors.js'
+import {historyOfFile} from '../helpers/forge.js'
 import {type Person, TempRepo} from '../helpers/cli.js'
 
 let repo: TempRepo
@@ -60,13 +62,16 @@ describe('a new user in a git repository', () => {
     expect(repo.run(alice, ['get', 'PEM']).stdout).toBe('-----BEGIN-----\nabc\n-----END-----\n')
   })
 
-  it('makes the creator the owner with the first data key sealed to them', () => {
+  it('makes the creator the owner with the first data key sealed to them', async () => {
     enable()
-    const db = new Database(repo.vaultPath, {readonly: true})
-    const members = db.prepare('SELECT id, name, role FROM members').all() as Array<{id: string; name: string; role: string}>
+    await loadSodium()
+    const history = historyOfFile(repo.vaultPath)
+    const members = history.allMembers().map((m) => ({id: m.id, name: m.name, role: m.role}))
     expect(members).toEqual([{id: expect.any(String), name: 'user:alice@example.com', role: 'owner'}])
-    const sealed = db.prepare('SELECT d.environment, d.branch, s.member_id FROM data_keys d JOIN sealed_keys s ON s.data_key_id = d.id').all()
-    expect(sealed).toEqual([{environment: '*', branch: '*', member_id: members[0]!.id}])
+    expect(history.keyScopes()).toEqual([{environment: '*', branch: '*'}])
+    expect([...history.holders(history.currentKey({environment: '*', branch: '*'})!)]).toEqual([members[0]!.id])
+    expect(history.ops.map((op) => op.kind)).toEqual(['vault.create', 'key.add'])
+    const db = new Database(repo.vaultPath, {readonly: true})
     expect(db.pragma('journal_mode', {simple: true})).toBe('delete')
     expect(db.pragma('application_id', {simple: true})).toBe(0x53435254)
     db.close()
@@ -236,7 +241,9 @@ describe('another person', () => {
     const bob = repo.person('bob')
     const result = repo.run(bob, ['get', 'DB_PASSWORD'])
     expect(result.code).toBe(ExitCode.NO_IDENTITY)
-    expect(result.stderr).toMatch(/^error: no identity: none in SECRETS_IDENTITY/)
+    // Reading the vault needs no identity: bob's computer first notes that it trusts what it found.
+    expect(result.stderr).toMatch(/^note: first use of this vault on this computer/)
+    expect(result.stderr).toMatch(/^error: no identity: none in SECRETS_IDENTITY/m)
     expect(result.stderr).toMatch(/hint: run `secrets identity` to create yours/)
     expect(result.stdout).toBe('')
   })

@@ -4,20 +4,20 @@ import {join} from 'node:path'
 
 import {Identity} from '../../src/crypto/identity.js'
 import {loadSodium} from '../../src/crypto/sodium.js'
-import {type NewSecret} from '../../src/vault/add-secret.js'
+import {enableVault} from '../../src/vault/enable-vault.js'
+import type {NewSecret} from '../../src/vault/secrets/add.js'
 import {SqliteStore} from '../../src/vault/sqlite-store.js'
-import {Vault} from '../../src/vault/vault.js'
 
 export const NOW = new Date('2026-11-21T12:00:00Z')
 
-/** A real vault file in a temporary directory, owned by a fresh identity. */
+/** A real vault file in a temporary directory, owned by a fresh identity (user:alice). */
 export async function tempVault(): Promise<{path: string; owner: Identity; dir: string; cleanup: () => void; store: (identity?: Identity) => SqliteStore}> {
   await loadSodium()
   const dir = mkdtempSync(join(tmpdir(), 'secrets-vault-'))
   const path = join(dir, 'vault.db')
   const owner = Identity.generate()
-  Vault.create(path, owner, 'user:alice', NOW.toISOString()).close()
   const ownerText = owner.toSecretText()
+  enableVault(path, Identity.parse(ownerText), 'user:alice', NOW)
   return {
     path,
     owner,

@@ -1,9 +1,14 @@
-// Tampering with a real vault file: every stored byte that matters is covered by a signature
-// or by the AEAD's associated data, and a failure names the secret.
+// Tampering with a real vault file by someone who is not a member (or who edits bytes instead of
+// signing): every stored byte is covered by an operation's id (the hash of its body) and its
+// author's signature, and every value by the AEAD's associated data. A failure names the
+// operation or the secret, and no wrong value is ever returned.
 import Database from 'better-sqlite3'
 import {afterEach, beforeEach, describe, expect, it} from 'vitest'
 
+import {Identity} from '../../src/crypto/index.js'
 import {SecretsError} from '../../src/errors.js'
+import {operationId} from '../../src/vault/store/operations.js'
+import {Forger} from '../helpers/forge.js'
 import {bytes, secret, tempVault, text} from '../helpers/vault.js'
 
 let v: Awaited<ReturnType<typeof tempVault>>
@@ -18,114 +23,168 @@ beforeEach(async () => {
 
 afterEach(() => v.cleanup())
 
+interface Row {
+  id: string
+  body: Buffer
+  signature: Buffer
+}
+
+function rows(): Row[] {
+  const db = new Database(v.path, {readonly: true})
+  try {
+    return db.prepare('SELECT id, body, signature FROM ops').all() as Row[]
+  } finally {
+    db.close()
+  }
+}
+
+function rowOf(kind: string, name?: string): Row {
+  const row = rows().find((r) => {
+    const body = JSON.parse(r.body.toString('utf8')) as {kind: string; data: {name?: string}}
+    return body.kind === kind && (name === undefined || body.data.name === name)
+  })
+  if (!row) throw new Error(`no ${kind} ${name ?? ''}`)
+  return row
+}
+
 function edit(sql: string, ...params: unknown[]): void {
   const db = new Database(v.path)
   db.prepare(sql).run(...params)
   db.close()
 }
 
-function read(name: string): string {
+function read(name: string, environment?: string): string {
   const store = v.store()
   try {
-    return text(store.reveal({name}).value)
+    return text(store.reveal({name, environment}).value)
   } finally {
     store.close()
   }
 }
 
-function expectIntegrityFailure(name: string): SecretsError {
-  let caught: unknown
+function failure(fn: () => unknown): SecretsError {
   try {
-    read(name)
+    fn()
   } catch (error) {
-    caught = error
+    expect(error).toBeInstanceOf(SecretsError)
+    return error as SecretsError
   }
 
-  expect(caught).toBeInstanceOf(SecretsError)
-  const failure = caught as SecretsError
-  expect(failure.code).toBe('INTEGRITY')
-  expect(failure.message).toContain(`secret ${name}`)
-  return failure
+  throw new Error('expected an error, but it succeeded')
 }
 
-describe('tampering', () => {
+describe('tampering with the file', () => {
   it('reads back untouched values', () => {
     expect(read('DB_PASSWORD')).toBe('password-one')
-    expect(read('API_TOKEN')).toBe('token-two')
+    expect(read('API_TOKEN', 'production')).toBe('token-two')
   })
 
-  for (const column of ['ciphertext', 'nonce', 'signature']) {
-    it(`detects one changed byte of a version's ${column}`, () => {
-      const db = new Database(v.path)
-      const row = db.prepare(`SELECT v.id, v.${column} AS bytes FROM versions v JOIN secrets s ON s.id = v.secret_id WHERE s.name = 'DB_PASSWORD'`).get() as {id: string; bytes: Buffer}
-      const changed = Buffer.from(row.bytes)
-      changed[changed.length - 1]! ^= 0x01
-      db.prepare(`UPDATE versions SET ${column} = ? WHERE id = ?`).run(changed, row.id)
-      db.close()
-      expectIntegrityFailure('DB_PASSWORD')
+  for (const column of ['body', 'signature'] as const) {
+    it(`refuses the vault when one byte of an operation's ${column} changed, naming the operation`, () => {
+      const row = rowOf('secret.set', 'DB_PASSWORD')
+      const changed = Buffer.from(row[column])
+      // A byte of the base64 ciphertext: the body stays valid json, so only the id can tell.
+      const at = column === 'body' ? changed.indexOf(Buffer.from('"ciphertext":"')) + 16 : changed.length - 1
+      changed[at] = changed[at] === 0x41 ? 0x42 : 0x41
+      edit(`UPDATE ops SET ${column} = ? WHERE id = ?`, changed, row.id)
+      const error = failure(() => read('API_TOKEN', 'production'))
+      expect(error.code).toBe('INTEGRITY')
+      expect(error.message).toContain(`operation ${row.id.slice(0, 12)}`)
+      expect(error.message).toMatch(column === 'body' ? /do not match its id/ : /signature by user:alice does not match/)
     })
   }
 
-  for (const [column, value] of [['description', 'edited'], ['rotation_days', 30], ['ref', 'vault:x/y@z'], ['variable', 1]] as const) {
-    it(`detects an edited ${column} on the secret`, () => {
-      edit(`UPDATE secrets SET ${column} = ? WHERE name = 'DB_PASSWORD'`, value)
-      expectIntegrityFailure('DB_PASSWORD')
-    })
-  }
-
-  it('detects a renamed secret (the name is bound to its ciphertext)', () => {
-    edit(`UPDATE secrets SET name = 'RENAMED' WHERE name = 'DB_PASSWORD'`)
-    expectIntegrityFailure('RENAMED')
+  it('refuses an edited description even when the id is recomputed: the signature no longer matches', () => {
+    const row = rowOf('secret.set', 'DB_PASSWORD')
+    const body = JSON.parse(row.body.toString('utf8')) as {data: {description: string | null}}
+    body.data.description = 'edited'
+    // Re-spell canonically (sorted keys) so that only the meaning changed.
+    const sorted = (value: unknown): unknown =>
+      value && typeof value === 'object' && !Array.isArray(value) ? Object.fromEntries(Object.keys(value).sort().map((k) => [k, sorted((value as Record<string, unknown>)[k])])) : value
+    const newBody = Buffer.from(JSON.stringify(sorted(body)))
+    edit('UPDATE ops SET id = ?, body = ? WHERE id = ?', operationId(newBody), newBody, row.id)
+    const error = failure(() => read('DB_PASSWORD'))
+    expect(error.code).toBe('INTEGRITY')
+    expect(error.message).toMatch(/signature by user:alice does not match|names a parent .* that is not in the vault/)
   })
 
-  it('detects a secret moved to another scope', () => {
-    edit(`UPDATE secrets SET environment = 'staging' WHERE name = 'API_TOKEN'`)
-    expectIntegrityFailure('API_TOKEN')
+  it('refuses a vault with an operation deleted from the middle of its history, naming the missing parent', () => {
+    const row = rowOf('secret.set', 'DB_PASSWORD')
+    edit('DELETE FROM ops WHERE id = ?', row.id)
+    const error = failure(() => read('API_TOKEN', 'production'))
+    expect(error.code).toBe('INTEGRITY')
+    expect(error.message).toContain(`names a parent ${row.id.slice(0, 12)} that is not in the vault`)
   })
 
-  it('never yields another row\'s value when ciphertexts are swapped between rows', () => {
-    const db = new Database(v.path)
-    const rows = db.prepare(`SELECT v.id, v.nonce, v.ciphertext, v.data_key_id, v.signature FROM versions v`).all() as Array<Record<string, unknown>>
-    const [a, b] = rows as [Record<string, unknown>, Record<string, unknown>]
-    const swap = db.prepare('UPDATE versions SET nonce = ?, ciphertext = ?, data_key_id = ?, signature = ? WHERE id = ?')
-    swap.run(b.nonce, b.ciphertext, b.data_key_id, b.signature, a.id)
-    swap.run(a.nonce, a.ciphertext, a.data_key_id, a.signature, b.id)
-    db.close()
-    expectIntegrityFailure('DB_PASSWORD')
-    expectIntegrityFailure('API_TOKEN')
-  })
-
-  it('never yields another row\'s value when a version is re-pointed at another secret', () => {
-    const db = new Database(v.path)
-    const token = db.prepare(`SELECT id FROM secrets WHERE name = 'API_TOKEN'`).get() as {id: string}
-    const password = db.prepare(`SELECT id FROM secrets WHERE name = 'DB_PASSWORD'`).get() as {id: string}
-    // Make the token's version look like the newest version of DB_PASSWORD.
-    db.prepare(`UPDATE versions SET secret_id = ?, created_at = '2099-01-01T00:00:00.000Z' WHERE secret_id = ?`).run(password.id, token.id)
-    db.close()
-    expectIntegrityFailure('DB_PASSWORD')
-  })
-
-  it('refuses a sealed key swapped for a key that is not the committed one', () => {
-    const db = new Database(v.path)
-    const keys = db.prepare('SELECT id, sealed FROM sealed_keys ORDER BY id').all() as Array<{id: string; sealed: Buffer}>
-    expect(keys.length).toBe(2)
-    const [first, second] = keys as [{id: string; sealed: Buffer}, {id: string; sealed: Buffer}]
-    db.prepare('UPDATE sealed_keys SET sealed = ? WHERE id = ?').run(second.sealed, first.id)
-    db.prepare('UPDATE sealed_keys SET sealed = ? WHERE id = ?').run(first.sealed, second.id)
-    db.close()
-    expectIntegrityFailure('DB_PASSWORD')
-  })
-
-  it('refuses a member row edited outside secrets', () => {
-    edit(`UPDATE members SET role = 'reporter'`)
-    let caught: unknown
+  it('refuses an operation copied in from another vault', async () => {
+    const other = await tempVault()
     try {
-      read('DB_PASSWORD')
-    } catch (error) {
-      caught = error
+      const store = other.store()
+      await store.add(secret('DB_PASSWORD'), async () => bytes('other-vault'))
+      store.close()
+      const db = new Database(other.path, {readonly: true})
+      const foreign = db.prepare('SELECT id, body, signature FROM ops').all() as Row[]
+      db.close()
+      const target = new Database(v.path)
+      for (const r of foreign) target.prepare('INSERT OR IGNORE INTO ops (id, body, signature) VALUES (?, ?, ?)').run(r.id, r.body, r.signature)
+      target.close()
+      const error = failure(() => read('DB_PASSWORD'))
+      expect(error.code).toBe('INTEGRITY')
+      expect(error.message).toMatch(/more than one vault\.create|belongs to another vault/)
+    } finally {
+      other.cleanup()
     }
+  })
+})
 
-    expect(caught).toMatchObject({code: 'INTEGRITY'})
-    expect((caught as Error).message).toContain('member user:alice')
+describe('a member moving ciphertexts between operations', () => {
+  it("never yields another secret's value: a ciphertext copied under another scope's key does not count", () => {
+    const token = rowOf('secret.set', 'API_TOKEN')
+    const data = (JSON.parse(token.body.toString('utf8')) as {data: {nonce: string; ciphertext: string; key: string}}).data
+    const forger = Forger.open(v.path, Identity.parse(v.owner.toSecretText()))
+    const copied = forger.append({
+      kind: 'secret.set', name: 'DB_PASSWORD', environment: '*', branch: '*', description: null, rotation_days: null,
+      variable: false, file: false, protected: false, ref: null, key: data.key,
+      nonce: Buffer.from(data.nonce, 'base64'), ciphertext: Buffer.from(data.ciphertext, 'base64'), origin: null,
+    })
+    expect(read('DB_PASSWORD')).toBe('password-one')
+    const store = v.store()
+    try {
+      const entry = store.log().entries.find((e) => e.id === copied.id)!
+      expect(entry).toMatchObject({valid: false, reason: 'its value is under the key of another scope (environment production, branch *)'})
+    } finally {
+      store.close()
+    }
+  })
+
+  it("never yields another secret's value: a ciphertext copied into an operation with a key of its own fails to decrypt", () => {
+    const token = rowOf('secret.set', 'API_TOKEN')
+    const data = (JSON.parse(token.body.toString('utf8')) as {data: {nonce: string; ciphertext: string}}).data
+    const forger = Forger.open(v.path, Identity.parse(v.owner.toSecretText()))
+    forger.writeValue({name: 'DB_PASSWORD', environment: '*', branch: '*'}, 'unused', {
+      ciphertext: {nonce: Buffer.from(data.nonce, 'base64'), ciphertext: Buffer.from(data.ciphertext, 'base64')},
+      to: ['user:alice'],
+    })
+    const error = failure(() => read('DB_PASSWORD'))
+    expect(error.code).toBe('INTEGRITY')
+    expect(error.message).toBe('integrity check failed for secret DB_PASSWORD (environment *, branch *): the value does not decrypt in its place')
+  })
+
+  it("never yields an old value replayed into a new operation: the ciphertext is bound to its operation's author and parents", async () => {
+    const store = v.store()
+    await store.rotate({name: 'DB_PASSWORD'}, async () => bytes('password-two'))
+    store.close()
+    const first = rowOf('secret.set', 'DB_PASSWORD')
+    const data = (JSON.parse(first.body.toString('utf8')) as {data: {nonce: string; ciphertext: string; key: string}}).data
+    const forger = Forger.open(v.path, Identity.parse(v.owner.toSecretText()))
+    // Same key, same ciphertext, new operation: the associated data differs (parents).
+    forger.append({
+      kind: 'secret.set', name: 'DB_PASSWORD', environment: '*', branch: '*', description: null, rotation_days: null,
+      variable: false, file: false, protected: false, ref: null, key: data.key,
+      nonce: Buffer.from(data.nonce, 'base64'), ciphertext: Buffer.from(data.ciphertext, 'base64'), origin: null,
+    })
+    const error = failure(() => read('DB_PASSWORD'))
+    expect(error.code).toBe('INTEGRITY')
+    expect(error.message).toBe('integrity check failed for secret DB_PASSWORD (environment *, branch *): the value does not decrypt in its place')
   })
 })

@@ -43,6 +43,11 @@ export interface Format1MergeReport extends MergeFindings {
 export function mergeFormat1(files: MergeFiles, label: string, vaultId: string): Format1MergeReport {
   const base = probeVaultFile(files.base)
   const withBase = base.kind === 'vault' && base.vaultId === vaultId && base.schema <= FORMAT1_LATEST
+  // Each file git handed over passes the schema guard as it is, before any copy of it is made:
+  // a refusal then names the side and git's file, not a private copy that is gone by then.
+  checkSide(files.ours, label, 'our side')
+  checkSide(files.theirs, label, 'their side')
+  if (withBase) checkSide(files.base, label, 'the base')
 
   // Git's files stay as they were: older schemas are brought forward on private copies, and
   // the result is built beside OURS so that the rename over it is atomic.
@@ -86,6 +91,16 @@ export function mergeFormat1(files: MergeFiles, label: string, vaultId: string):
   } finally {
     rmSync(work, {recursive: true, force: true})
     for (const leftover of [result, `${result}-journal`]) rmSync(leftover, {force: true})
+  }
+}
+
+/** Opens a side read-only (schema guard and all) and closes it, or says which side failed. */
+function checkSide(path: string, label: string, side: string): void {
+  try {
+    openFormat1(path, {readonly: true}).close()
+  } catch (error) {
+    if (error instanceof SecretsError) throw new SecretsError(error.code, `secrets cannot merge ${label}: ${side}: ${error.message}`, error.hint)
+    throw error
   }
 }
 

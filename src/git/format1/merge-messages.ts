@@ -15,6 +15,8 @@ export function format1MergeMessages(report: Format1MergeReport): string[] {
       (name) => `${name} was added on one side while the other re-keyed the vault; they cannot read its values until \`secrets rotate --key\``,
     ),
     ...report.rowConflicts.map((c) => `row ${c.id} of table ${c.table} was changed differently on both sides; kept ours`),
-    ...(report.keptDeletions > 0 ? [`${report.keptDeletions} ${report.keptDeletions === 1 ? 'row' : 'rows'} deleted on one side were kept (a vault merges by union)`] : []),
+    ...(report.keptDeletions > 0
+      ? [`${report.keptDeletions === 1 ? '1 row deleted on one side was' : `${report.keptDeletions} rows deleted on one side were`} kept (a vault merges by union)`]
+      : []),
   ]
 }

@@ -35,9 +35,14 @@ export function summarizeOp(op: Operation, nameOf: (member: string | null) => st
   }
 }
 
-/** `3fa2c1e0b9d4 (set DB_PASSWORD (environment production, branch *) by user:bob)`. */
+/** `set DB_PASSWORD (environment production, branch *), by user:bob`. */
+export function describeOpText(op: Operation, nameOf: (member: string | null) => string): string {
+  return `${summarizeOp(op, nameOf)}, by ${op.author === null ? (op.data?.kind === 'vault.create' ? op.data.member.name : 'nobody') : nameOf(op.author)}`
+}
+
+/** `3fa2c1e0b9d4 (set DB_PASSWORD (environment production, branch *), by user:bob)`. */
 export function describeOp(op: Operation, nameOf: (member: string | null) => string): string {
-  return `${shortId(op.id)} (${summarizeOp(op, nameOf)}, by ${op.author === null ? (op.data?.kind === 'vault.create' ? op.data.member.name : 'nobody') : nameOf(op.author)})`
+  return `${shortId(op.id)} (${describeOpText(op, nameOf)})`
 }
 
 function names(ids: string[], nameOf: (member: string | null) => string): string {

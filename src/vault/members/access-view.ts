@@ -6,7 +6,7 @@ import type {VaultSession} from '../session.js'
 export interface AccessView {
   members: {name: string; kind: string; role: string; fingerprint: string; environment: string; branch: string; revoked: boolean}[]
   groups: {name: string; members: string[]}[]
-  rules: Omit<Rule, 'op' | 'at'>[]
+  rules: (Omit<Rule, 'op' | 'at'> & {createdAt: string})[]
   protectedBranches: string[]
 }
 
@@ -24,7 +24,7 @@ export function describeAccess(session: VaultSession): AccessView {
       environment: m.environment, branch: m.branch, revoked: !access.isActive(m),
     })),
     groups: [...access.groups].filter(([, members]) => members.length > 0).map(([name, members]) => ({name, members: [...members]})),
-    rules: access.rules.map(({principal, actions, environment, branch}) => ({principal, actions, environment, branch})),
+    rules: access.rules.map(({principal, actions, environment, branch, at}) => ({principal, actions, environment, branch, createdAt: at})),
     protectedBranches: [...access.protectedBranchPatterns()],
   }
 }

@@ -8,7 +8,7 @@ import {existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync} 
 import {join} from 'node:path'
 
 import {integrity, usage} from '../../errors.js'
-import {describeOp} from '../access/describe.js'
+import {describeOpText} from '../access/describe.js'
 import type {History} from '../access/history.js'
 import {shortId} from './operations.js'
 
@@ -66,7 +66,7 @@ export function writePin(history: History, vaultId: string, configDir: string): 
   const pin: Pin = {
     vaultId,
     format: 2,
-    heads: history.heads.sort().map((id) => ({id, what: describeOp(history.op(history.indexOf(id)!), nameOf)})),
+    heads: history.heads.sort().map((id) => ({id, what: describeOpText(history.op(history.indexOf(id)!), nameOf)})),
     voided: history.voided().map((v) => v.op.id).sort(),
   }
   const text = `${JSON.stringify(pin, null, 1)}\n`

@@ -1,291 +1,320 @@
-// The merge driver over real vault files built in-process: the base, then two copies changed
-// as two branches would change them, merged into OURS as git would ask.
-import {copyFileSync, readFileSync, readdirSync, writeFileSync} from 'node:fs'
+// The merge driver on format-1 vaults (branches not upgraded yet): copies of a vault made by the
+// last format-1 release (test/fixtures/format1), diverged as two branches would diverge them.
+// This secrets cannot write format 1, so the sides are changed with SQL, row by row: the merge
+// reads rows and never checks their signatures (`secrets upgrade` does, and is the check that
+// rows came through the merge byte for byte).
+import {copyFileSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
 import Database from 'better-sqlite3'
-import {afterEach, beforeEach, describe, expect, it} from 'vitest'
+import {afterEach, beforeAll, beforeEach, describe, expect, it} from 'vitest'
 
-import {Identity} from '../../src/crypto/identity.js'
-import {SecretsError} from '../../src/errors.js'
-import {mergeMessages} from '../../src/git/merge-messages.js'
-import {mergeVaultFiles} from '../../src/git/merge-vaults.js'
-import {MIGRATIONS, SCHEMA_VERSION} from '../../src/vault/migrations.js'
-import {SqliteStore} from '../../src/vault/sqlite-store.js'
-import {NOW, bytes, secret, tempVault, text} from '../helpers/vault.js'
+import {Identity, loadSodium} from '../../../src/crypto/index.js'
+import {SecretsError} from '../../../src/errors.js'
+import type {Format1MergeReport} from '../../../src/git/format1/merge-format1.js'
+import {mergeMessages} from '../../../src/git/merge-messages.js'
+import {mergeVaultFiles} from '../../../src/git/merge-vaults.js'
+import {renderVaultText} from '../../../src/git/vault-text.js'
+import {SCHEMA_VERSION} from '../../../src/vault/store/schema.js'
+import {upgradeVault} from '../../../src/vault/upgrade/upgrade-vault.js'
 
-let v: Awaited<ReturnType<typeof tempVault>>
-let ownerText: string
+const FIXTURE = join(import.meta.dirname, '../../fixtures/format1/vault.db')
+/** alice, the fixture's owner (test/fixtures/format1/make-fixture.sh). */
+const ALICE = 'SECRETS-IDENTITY-15XS6RGDP5XS6RGDP5XS6RGDP5XS6RGDP5XS6RGDP5XS6RGDP5XSS0JD39M'
+
+// Row ids in the fixture.
+const DB_PASSWORD = 'ec0f98c587d1aba4bd22f13690308cd7'
+const DEPLOY_TOKEN = 'cdc03555b4eb5408557cd31233dbdca5'
+const DB_PASSWORD_V2 = '008f89c8649bea81b6023de5851c2f1f'
+const OLD_KEY_TOMBSTONE = '7276b7abf1a99bd5538c01227d5ac8ac'
+const BOB = '97c117a257133479f5a22d7283357254'
+const EPOCH_2 = 'f0a93c9a48ca8b0346e34ecf955fb23c'
+const STAR_KEY_EPOCH_2 = '030fd9030181509db4040adef428e5e7'
+
+type Row = Record<string, unknown>
+
+let dir: string
 let base: string
 let ours: string
 let theirs: string
 
-const later = (minutes: number) => new Date(NOW.getTime() + minutes * 60_000)
+beforeAll(() => loadSodium())
 
-beforeEach(async () => {
-  v = await tempVault()
-  ownerText = v.owner.toSecretText()
-  await withStore(v.path, NOW, (s) => s.add(secret('DB_PASSWORD', {description: 'main database'}), async () => bytes('base-password')))
-  base = join(v.dir, 'base.db')
-  ours = join(v.dir, 'ours.db')
-  theirs = join(v.dir, 'theirs.db')
-  for (const copy of [base, ours, theirs]) copyFileSync(v.path, copy)
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'secrets-merge-format1-'))
+  base = join(dir, 'base.db')
+  ours = join(dir, 'ours.db')
+  theirs = join(dir, 'theirs.db')
+  for (const copy of [base, ours, theirs]) copyFileSync(FIXTURE, copy)
 })
 
-afterEach(() => v.cleanup())
+afterEach(() => rmSync(dir, {recursive: true, force: true}))
 
-/** A store on one side's file at a given time, closed after `work`. */
-async function withStore<T>(path: string, now: Date, work: (store: SqliteStore) => T | Promise<T>): Promise<T> {
-  const store = SqliteStore.open(path, {now, maxValueBytes: 10_000, identity: () => Identity.parse(ownerText), defaultBranch: () => 'main'})
+function merge(): Format1MergeReport {
+  const report = mergeVaultFiles({base, ours, theirs, path: '.secrets/vault.db'})
+  if (report.format !== 1) throw new Error('expected a format-1 merge')
+  return report
+}
+
+function edit(path: string, work: (db: Database.Database) => void): void {
+  const db = new Database(path)
   try {
-    return await work(store)
+    work(db)
   } finally {
-    store.close()
+    db.close()
   }
 }
 
-const valueOf = (path: string, name: string, environment = '*') =>
-  withStore(path, later(60), (s) => text(s.valueOf({name, environment, branch: '*'})))
+function rows(path: string, sql: string, ...params: unknown[]): Row[] {
+  const db = new Database(path, {readonly: true})
+  try {
+    return db.prepare(sql).all(...params) as Row[]
+  } finally {
+    db.close()
+  }
+}
 
-const merge = () => mergeVaultFiles({base, ours, theirs, path: '.secrets/vault.db'})
+/** A new row: a copy of row `id` of `table` with some columns changed (a new id at least). */
+function copyRow(path: string, table: string, id: string, changes: Row & {id: string}): void {
+  edit(path, (db) => {
+    const row = db.prepare(`SELECT * FROM ${table} WHERE id = ?`).get(id) as Row
+    const next = {...row, ...changes}
+    const columns = Object.keys(next)
+    db.prepare(`INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`).run(...columns.map((c) => next[c]))
+  })
+}
 
-describe('mergeVaultFiles', () => {
-  it('keeps the secrets each side added (the union), and says nothing', async () => {
-    await withStore(ours, later(1), (s) => s.add(secret('A_TOKEN'), async () => bytes('value-of-a')))
-    await withStore(theirs, later(2), (s) => s.add(secret('B_TOKEN', {environment: 'production'}), async () => bytes('value-of-b')))
+/** A new version of DB_PASSWORD on one side, as `rotate` would have added it. */
+const newVersion = (path: string, id: string, createdAt: string, secretId = DB_PASSWORD) =>
+  copyRow(path, 'versions', DB_PASSWORD_V2, {id, secret_id: secretId, created_at: createdAt})
+
+function refusal(work: () => unknown): SecretsError {
+  try {
+    work()
+  } catch (error) {
+    if (error instanceof SecretsError) return error
+    throw error
+  }
+
+  throw new Error('expected the merge to be refused')
+}
+
+describe('mergeVaultFiles on format 1: the union of both sides, row by row', () => {
+  it('keeps the rows each side added, and says nothing', () => {
+    newVersion(ours, 'ours-version', '2026-11-05T10:00:00.000Z')
+    copyRow(theirs, 'secrets', DEPLOY_TOKEN, {id: 'theirs-secret', name: 'B_TOKEN'})
+    newVersion(theirs, 'theirs-version', '2026-11-06T10:00:00.000Z', 'theirs-secret')
 
     const report = merge()
 
-    expect(report.fromTheirs).toMatchObject({secrets: 1, versions: 1, data_keys: 1, sealed_keys: 1})
-    expect(report.rowConflicts).toEqual([])
+    expect(report).toMatchObject({format: 1, schema: 2, withBase: true, fromTheirs: {secrets: 1, versions: 1}, replacedByTheirs: {}, rowConflicts: [], keptDeletions: 0})
     expect(mergeMessages(report)).toEqual([])
-    const names = await withStore(ours, later(60), (s) => s.list().map((x) => `${x.name}/${x.environment}`))
-    expect(names).toEqual(['A_TOKEN/*', 'B_TOKEN/production', 'DB_PASSWORD/*'])
-    expect(await valueOf(ours, 'A_TOKEN')).toBe('value-of-a')
-    expect(await valueOf(ours, 'B_TOKEN', 'production')).toBe('value-of-b')
-    expect(await valueOf(ours, 'DB_PASSWORD')).toBe('base-password')
+    expect(rows(ours, `SELECT id FROM versions WHERE id IN ('ours-version', 'theirs-version') ORDER BY id`)).toEqual([{id: 'ours-version'}, {id: 'theirs-version'}])
+    const text = renderVaultText(ours)
+    expect(text).toContain('  B_TOKEN  environment production  branch *')
+    expect(text).toContain('    version 3  2026-11-05T10:00:00.000Z by user:bob  key epoch 2 (re-encrypted by user:alice)  current')
   })
 
-  it('keeps both versions when both sides rotated the same secret; the newer is current, and it is reported', async () => {
-    await withStore(ours, later(5), (s) => s.rotate({name: 'DB_PASSWORD'}, async () => bytes('ours-password')))
-    await withStore(theirs, later(10), (s) => s.rotate({name: 'DB_PASSWORD'}, async () => bytes('theirs-password')))
+  it('keeps both versions when both sides added one to the same secret; the newer is current, and it is reported', () => {
+    newVersion(ours, 'ours-version', '2026-11-05T10:00:00.000Z')
+    newVersion(theirs, 'theirs-version', '2026-11-06T10:00:00.000Z')
 
     const report = merge()
 
     expect(report.changedOnBothSides).toEqual([{name: 'DB_PASSWORD', environment: '*', branch: '*'}])
-    expect(mergeMessages(report)).toEqual([
-      'DB_PASSWORD (environment *, branch *) was changed on both sides; kept both versions, the newer is current',
+    expect(mergeMessages(report)).toEqual(['DB_PASSWORD (environment *, branch *) was changed on both sides; kept both versions, the newer is current'])
+    const text = renderVaultText(ours)
+    expect(text.filter((l) => l.startsWith('    version 3 ') || l.startsWith('    version 4 '))).toEqual([
+      '    version 3  2026-11-05T10:00:00.000Z by user:bob  key epoch 2 (re-encrypted by user:alice)',
+      '    version 4  2026-11-06T10:00:00.000Z by user:bob  key epoch 2 (re-encrypted by user:alice)  current',
     ])
-    const history = await withStore(ours, later(60), (s) => s.history({name: 'DB_PASSWORD'}).versions)
-    expect(history.map((h) => [h.version, h.createdAt, h.current])).toEqual([
-      [1, NOW.toISOString(), false],
-      [2, later(5).toISOString(), false],
-      [3, later(10).toISOString(), true],
-    ])
-    expect(await valueOf(ours, 'DB_PASSWORD')).toBe('theirs-password')
   })
 
-  it('makes our newer version current when ours is the newer one', async () => {
-    await withStore(ours, later(10), (s) => s.rotate({name: 'DB_PASSWORD'}, async () => bytes('ours-password')))
-    await withStore(theirs, later(5), (s) => s.rotate({name: 'DB_PASSWORD'}, async () => bytes('theirs-password')))
-    expect(merge().changedOnBothSides).toHaveLength(1)
-    expect(await valueOf(ours, 'DB_PASSWORD')).toBe('ours-password')
+  it('reports a secret each side added with the same name and scope', () => {
+    copyRow(ours, 'secrets', DEPLOY_TOKEN, {id: 'ours-same', name: 'SAME'})
+    copyRow(theirs, 'secrets', DEPLOY_TOKEN, {id: 'theirs-same', name: 'SAME'})
+    const report = merge()
+    expect(report.addedOnBothSides).toEqual([{name: 'SAME', environment: 'production', branch: '*'}])
+    expect(mergeMessages(report)).toEqual(['SAME (environment production, branch *) was added on both sides as two secrets; kept both, check it with `secrets list`'])
   })
 
-  describe('a re-key (rotate --key) on one side, a new secret on the other', () => {
-    it.each([
-      ['ours re-keyed', 'ours', 'theirs'],
-      ['theirs re-keyed', 'theirs', 'ours'],
-    ] as const)('%s: every value decrypts after the merge', async (_, rekeyed, adding) => {
-      const files = {ours, theirs}
-      await withStore(files[rekeyed], later(1), (s) => s.rekey())
-      await withStore(files[adding], later(2), (s) => s.add(secret('NEW_TOKEN'), async () => bytes('new-token-value')))
-
-      const report = merge()
-
-      expect(await valueOf(ours, 'DB_PASSWORD')).toBe('base-password')
-      expect(await valueOf(ours, 'NEW_TOKEN')).toBe('new-token-value')
-      // The re-keyed copy of the base's version wins over the untouched one.
-      const epochs = readRows(ours, `SELECT k.epoch_id AS epoch FROM versions v JOIN data_keys k ON k.id = v.data_key_id JOIN secrets s ON s.id = v.secret_id WHERE s.name = 'DB_PASSWORD'`)
-      const newest = readRows(ours, 'SELECT id FROM key_epochs ORDER BY created_at DESC, id DESC LIMIT 1')[0]!.id
-      expect(epochs).toEqual([{epoch: newest}])
-      // The new value is still under the old key: said, with what to do.
-      expect(report.underOlderKey).toEqual([{name: 'NEW_TOKEN', environment: '*', branch: '*'}])
-      expect(mergeMessages(report)).toEqual([
-        "NEW_TOKEN (environment *, branch *) has a value under an older key than the other side's re-key; run `secrets rotate --key` if that re-key was to shut someone out",
-      ])
-      // And a re-key after the merge brings every value under one key.
-      await withStore(ours, later(30), (s) => s.rekey())
-      expect(await valueOf(ours, 'NEW_TOKEN')).toBe('new-token-value')
-    })
-
-    it('both sides re-keyed: the copy under the newer epoch is kept, and everything decrypts', async () => {
-      await withStore(ours, later(1), (s) => s.rekey())
-      await withStore(theirs, later(2), (s) => s.rekey())
-
-      const report = merge()
-
-      expect(report.decided).toEqual({'versions: newer key epoch': 1})
-      expect(report.replacedByTheirs).toEqual({versions: 1})
-      expect(report.rowConflicts).toEqual([])
-      expect(await valueOf(ours, 'DB_PASSWORD')).toBe('base-password')
-    })
-  })
-
-  it('reports a member added on one side while the other re-keyed (no key of the new epoch is sealed to them)', async () => {
-    await withStore(ours, later(1), (s) => s.rekey())
-    // A member row as `permit` would add it on their side (the merge reads rows, not signatures).
-    const db = new Database(theirs)
-    const owner = db.prepare('SELECT id FROM members').get() as {id: string}
-    const bob = Identity.generate()
-    db.prepare(
-      `INSERT INTO members (id, name, kind, recipient, role, environment, branch, created_at, author_id, signature)
-       VALUES ('bob-id', 'user:bob', 'user', ?, 'developer', '*', '*', ?, ?, x'00')`,
-    ).run(bob.recipient.toString(), later(2).toISOString(), owner.id)
-    db.close()
+  it.each([
+    ['ours removed it, theirs rotated it', 'ours', 'theirs'],
+    ['theirs removed it, ours rotated it', 'theirs', 'ours'],
+  ] as const)('%s: it stays removed, its versions kept, and that is reported', (_, removing, rotating) => {
+    const side = {ours, theirs}
+    copyRow(side[removing], 'tombstones', OLD_KEY_TOMBSTONE, {id: 'new-tombstone', secret_id: DB_PASSWORD, created_at: '2026-11-05T10:00:00.000Z'})
+    newVersion(side[rotating], 'new-version', '2026-11-06T10:00:00.000Z')
 
     const report = merge()
 
-    expect(report.membersWithoutNewestKey).toEqual(['user:bob'])
-    expect(mergeMessages(report)).toContain(
-      'user:bob was added on one side while the other re-keyed the vault; they cannot read its values until `secrets rotate --key`',
-    )
-  })
-
-  it('reports a secret each side added with the same name and scope', async () => {
-    await withStore(ours, later(1), (s) => s.add(secret('SAME'), async () => bytes('ours-same')))
-    await withStore(theirs, later(2), (s) => s.add(secret('SAME'), async () => bytes('theirs-same')))
-    expect(merge().addedOnBothSides).toEqual([{name: 'SAME', environment: '*', branch: '*'}])
-    // After the merge they are one secret: listed once, the newer value current, removed as one.
-    await withStore(ours, later(3), (s) => {
-      expect(s.list().filter((x) => x.name === 'SAME')).toHaveLength(1)
-      expect(new TextDecoder().decode(s.reveal({name: 'SAME'}).value)).toBe('theirs-same')
-      s.remove({name: 'SAME'})
-      expect(s.list().filter((x) => x.name === 'SAME')).toHaveLength(0)
-    })
-  })
-
-  it('reports a secret removed on one side and rotated on the other', async () => {
-    await withStore(ours, later(1), (s) => s.remove({name: 'DB_PASSWORD'}))
-    await withStore(theirs, later(2), (s) => s.rotate({name: 'DB_PASSWORD'}, async () => bytes('theirs-password')))
-    const report = merge()
     expect(report.removedAndChanged).toEqual([{name: 'DB_PASSWORD', environment: '*', branch: '*'}])
     expect(report.changedOnBothSides).toEqual([])
+    expect(mergeMessages(report)).toEqual(['DB_PASSWORD (environment *, branch *) was removed on one side and changed on the other; it stays removed, its versions are kept'])
+    expect(renderVaultText(ours)).toContain('  DB_PASSWORD  environment *  branch *  REMOVED')
+    expect(rows(ours, `SELECT id FROM versions WHERE id = 'new-version'`)).toHaveLength(1)
   })
 
-  it('merges with no base (a file git calls added on both sides) by the union alone', async () => {
-    await withStore(theirs, later(2), (s) => s.add(secret('B_TOKEN'), async () => bytes('value-of-b')))
+  it('keeps a row one side deleted (a union deletes nothing), and every row still verifies as its author signed it', () => {
+    edit(theirs, (db) => db.prepare('DELETE FROM tombstones WHERE id = ?').run(OLD_KEY_TOMBSTONE))
+
+    const report = merge()
+
+    expect(report.keptDeletions).toBe(1)
+    expect(mergeMessages(report)).toEqual(['1 row deleted on one side was kept (a vault merges by union)'])
+    expect(rows(ours, 'SELECT id FROM tombstones')).toEqual([{id: OLD_KEY_TOMBSTONE}])
+    // `secrets upgrade` checks every row's signature and decrypts every value as alice.
+    const check = upgradeVault(ours, {identity: () => Identity.parse(ALICE), now: new Date('2026-12-01T00:00:00Z'), dryRun: true})
+    // carol was revoked: two members are carried over.
+    expect(check).toMatchObject({already: false, dryRun: true, members: 2, secrets: 3, versions: 5, removed: 1})
+  })
+
+  it('takes a row changed in place on their side only, and keeps ours (reported) when both changed it differently', () => {
+    edit(theirs, (db) => db.prepare(`UPDATE secrets SET description = 'theirs' WHERE id IN (?, ?)`).run(DB_PASSWORD, DEPLOY_TOKEN))
+    edit(ours, (db) => db.prepare(`UPDATE secrets SET description = 'ours' WHERE id = ?`).run(DEPLOY_TOKEN))
+
+    const report = merge()
+
+    expect(rows(ours, 'SELECT id, description FROM secrets WHERE id IN (?, ?) ORDER BY name', DB_PASSWORD, DEPLOY_TOKEN)).toEqual([
+      {id: DB_PASSWORD, description: 'theirs'},
+      {id: DEPLOY_TOKEN, description: 'ours'},
+    ])
+    expect(report.replacedByTheirs).toEqual({secrets: 1})
+    expect(report.rowConflicts).toEqual([{table: 'secrets', id: DEPLOY_TOKEN}])
+    expect(mergeMessages(report)).toEqual([`row ${DEPLOY_TOKEN} of table secrets was changed differently on both sides; kept ours`])
+  })
+
+  /** A re-key on one side, as `rotate --key` left it: a new epoch, a new * key, the * versions moved to it. */
+  function rekey(path: string, epoch: string, createdAt: string): void {
+    copyRow(path, 'key_epochs', EPOCH_2, {id: epoch, created_at: createdAt})
+    copyRow(path, 'data_keys', STAR_KEY_EPOCH_2, {id: `${epoch}-key`, epoch_id: epoch, created_at: createdAt})
+    edit(path, (db) => db.prepare('UPDATE versions SET data_key_id = ? WHERE data_key_id = ?').run(`${epoch}-key`, STAR_KEY_EPOCH_2))
+  }
+
+  it('both sides re-keyed: each version keeps the copy under the newer key epoch', () => {
+    rekey(ours, 'epoch-ours', '2026-11-05T10:00:00.000Z')
+    rekey(theirs, 'epoch-theirs', '2026-11-06T10:00:00.000Z')
+
+    const report = merge()
+
+    // DB_PASSWORD's two versions and OLD_KEY's one were under the * key.
+    expect(report.decided).toEqual({'versions: newer key epoch': 3})
+    expect(report.replacedByTheirs).toEqual({versions: 3})
+    expect(report.rowConflicts).toEqual([])
+    expect(rows(ours, 'SELECT DISTINCT data_key_id FROM versions WHERE secret_id = ?', DB_PASSWORD)).toEqual([{data_key_id: 'epoch-theirs-key'}])
+  })
+
+  it('a re-key on one side and a new version on the other: the new value under the older key is reported', () => {
+    rekey(ours, 'epoch-3', '2026-11-05T10:00:00.000Z')
+    newVersion(theirs, 'theirs-version', '2026-11-06T10:00:00.000Z')
+
+    const report = merge()
+
+    expect(report.underOlderKey).toEqual([{name: 'DB_PASSWORD', environment: '*', branch: '*'}])
+    expect(mergeMessages(report)).toEqual([
+      "DB_PASSWORD (environment *, branch *) has a value under an older key than the other side's re-key; run `secrets rotate --key` if that re-key was to shut someone out",
+    ])
+    // Ours moved the versions both had; theirs did not touch them: ours stands.
+    expect(rows(ours, 'SELECT data_key_id FROM versions WHERE id = ?', DB_PASSWORD_V2)).toEqual([{data_key_id: 'epoch-3-key'}])
+  })
+
+  it('reports a member added on one side while the other re-keyed (no key of the newest epoch is sealed to them)', () => {
+    rekey(ours, 'epoch-3', '2026-11-05T10:00:00.000Z')
+    copyRow(theirs, 'members', BOB, {id: 'dave-id', name: 'user:dave', created_at: '2026-11-06T10:00:00.000Z'})
+
+    const report = merge()
+
+    expect(report.membersWithoutNewestKey).toEqual(['user:dave'])
+    expect(mergeMessages(report)).toContain('user:dave was added on one side while the other re-keyed the vault; they cannot read its values until `secrets rotate --key`')
+  })
+
+  it('merges with no base (a file git calls added on both sides) by the union alone', () => {
+    newVersion(theirs, 'theirs-version', '2026-11-06T10:00:00.000Z')
     writeFileSync(base, '')
     const report = merge()
     expect(report.withBase).toBe(false)
-    expect(await valueOf(ours, 'B_TOKEN')).toBe('value-of-b')
+    expect(rows(ours, `SELECT id FROM versions WHERE id = 'theirs-version'`)).toHaveLength(1)
   })
 
-  it('refuses two different vaults, leaving ours as it was', async () => {
-    const other = await tempVault()
-    try {
-      const before = readFileSync(ours)
-      const error = catchError(() => mergeVaultFiles({base, ours, theirs: other.path, path: '.secrets/vault.db'}))
-      expect(error).toBeInstanceOf(SecretsError)
-      expect(error.message).toMatch(/^secrets cannot merge \.secrets\/vault\.db: the two sides are different vaults \([0-9a-f]{8}… and [0-9a-f]{8}…\)$/)
-      expect(readFileSync(ours).equals(before)).toBe(true)
-    } finally {
-      other.cleanup()
-    }
-  })
-
-  it('refuses a side in a newer format than this secrets knows', () => {
-    const db = new Database(theirs)
-    db.pragma(`user_version = ${SCHEMA_VERSION + 1}`)
-    db.close()
-    expect(catchError(merge).message).toBe(
-      `secrets cannot merge .secrets/vault.db: their side has format ${SCHEMA_VERSION + 1}, newer than this secrets understands (${SCHEMA_VERSION}); upgrade secrets`,
-    )
-  })
-
-  it('refuses a side that is not a vault', () => {
-    writeFileSync(theirs, 'not a vault')
-    expect(catchError(merge).message).toBe('secrets cannot merge .secrets/vault.db: their side is not a vault (not an SQLite file)')
-  })
-
-  it.skipIf(SCHEMA_VERSION < 2 || /ALTER/i.test(MIGRATIONS.at(-1)!))('brings a side in an older format forward first', async () => {
-    await withStore(theirs, later(2), (s) => s.add(secret('B_TOKEN'), async () => bytes('value-of-b')))
-    // Their file as the previous release wrote it: without the last migration's tables.
-    const db = new Database(theirs)
-    for (const [, table] of MIGRATIONS.at(-1)!.matchAll(/CREATE TABLE (\w+)/g)) db.exec(`DROP TABLE ${table}`)
-    db.pragma(`user_version = ${SCHEMA_VERSION - 1}`)
-    db.close()
+  it('brings a side in the older format-1 schema forward on a private copy, leaving their file as it was', () => {
+    newVersion(theirs, 'theirs-version', '2026-11-06T10:00:00.000Z')
+    // Their file as the first format-1 release wrote it: no sharing tables, schema 1.
+    edit(theirs, (db) => {
+      db.exec('DROP TABLE exposures; DROP TABLE log')
+      db.pragma('user_version = 1')
+    })
+    const before = readFileSync(theirs)
 
     const report = merge()
 
-    expect(report.schema).toBe(SCHEMA_VERSION)
-    expect(await valueOf(ours, 'B_TOKEN')).toBe('value-of-b')
+    expect(report.schema).toBe(2)
+    expect(rows(ours, `SELECT id FROM versions WHERE id = 'theirs-version'`)).toHaveLength(1)
+    expect(readFileSync(theirs).equals(before)).toBe(true)
   })
 
-  it('writes a vault that keeps journal_mode DELETE, and leaves no temporary file beside it', async () => {
-    await withStore(theirs, later(2), (s) => s.add(secret('B_TOKEN'), async () => bytes('value-of-b')))
+  it('writes a vault that keeps journal_mode DELETE, and leaves no temporary file beside it', () => {
+    newVersion(theirs, 'theirs-version', '2026-11-06T10:00:00.000Z')
     merge()
     const db = new Database(ours, {readonly: true})
-    expect(db.pragma('journal_mode', {simple: true})).toBe('delete')
-    expect(db.pragma('integrity_check', {simple: true})).toBe('ok')
-    expect(db.pragma('foreign_key_check')).toEqual([])
-    db.close()
-    expect(readdirSync(v.dir).sort()).toEqual(['base.db', 'ours.db', 'theirs.db', 'vault.db'])
-  })
-
-  it('merges a table it has no code for (one a later migration adds) by its id', () => {
-    for (const [file, id] of [[ours, 'row-ours'], [theirs, 'row-theirs']] as const) {
-      const db = new Database(file)
-      db.exec('CREATE TABLE IF NOT EXISTS extra_marks (id TEXT PRIMARY KEY, created_at TEXT NOT NULL) STRICT')
-      db.prepare('INSERT INTO extra_marks VALUES (?, ?)').run(id, NOW.toISOString())
+    try {
+      expect(db.pragma('journal_mode', {simple: true})).toBe('delete')
+      expect(db.pragma('integrity_check', {simple: true})).toBe('ok')
+      expect(db.pragma('foreign_key_check')).toEqual([])
+    } finally {
       db.close()
     }
 
-    const report = merge()
-
-    expect(report.fromTheirs).toEqual({extra_marks: 1})
-    expect(readRows(ours, 'SELECT id FROM extra_marks ORDER BY id')).toEqual([{id: 'row-ours'}, {id: 'row-theirs'}])
-  })
-
-  it('takes a row changed in place on their side only, and keeps ours when both changed it differently', () => {
-    for (const file of [base, ours, theirs]) {
-      const db = new Database(file)
-      db.exec("CREATE TABLE extra_marks (id TEXT PRIMARY KEY, note TEXT NOT NULL) STRICT; INSERT INTO extra_marks VALUES ('one', 'base'), ('two', 'base')")
-      db.close()
-    }
-
-    const edit = (file: string, sql: string) => {
-      const db = new Database(file)
-      db.exec(sql)
-      db.close()
-    }
-
-    edit(theirs, "UPDATE extra_marks SET note = 'theirs' WHERE id IN ('one', 'two')")
-    edit(ours, "UPDATE extra_marks SET note = 'ours' WHERE id = 'two'")
-
-    const report = merge()
-
-    expect(readRows(ours, 'SELECT id, note FROM extra_marks ORDER BY id')).toEqual([{id: 'one', note: 'theirs'}, {id: 'two', note: 'ours'}])
-    expect(report.rowConflicts).toEqual([{table: 'extra_marks', id: 'two'}])
-    expect(mergeMessages(report)).toEqual(['row two of table extra_marks was changed differently on both sides; kept ours'])
+    expect(readdirSync(dir).sort()).toEqual(['base.db', 'ours.db', 'theirs.db'])
   })
 })
 
-function readRows(path: string, sql: string): Array<Record<string, string>> {
-  const db = new Database(path, {readonly: true})
-  try {
-    return db.prepare(sql).all() as Array<Record<string, string>>
-  } finally {
-    db.close()
-  }
-}
-
-function catchError(work: () => unknown): Error {
-  try {
-    work()
-  } catch (error) {
-    return error as Error
+describe('mergeVaultFiles on format 1 refuses, leaving OURS as it was', () => {
+  function expectRefused(code: SecretsError['code'], message: string | RegExp): void {
+    newVersion(ours, 'ours-version', '2026-11-05T10:00:00.000Z')
+    const before = readFileSync(ours)
+    const error = refusal(merge)
+    expect(error.code).toBe(code)
+    if (typeof message === 'string') expect(error.message).toBe(message)
+    else expect(error.message).toMatch(message)
+    expect(readFileSync(ours).equals(before)).toBe(true)
+    expect(readdirSync(dir).sort()).toEqual(['base.db', 'ours.db', 'theirs.db'])
   }
 
-  throw new Error('expected an error')
-}
+  it('two different vaults', () => {
+    edit(theirs, (db) => db.exec(`UPDATE meta SET value = '0123456789abcdef0123456789abcdef' WHERE key = 'vault_id'`))
+    expectRefused('CONFLICT', 'secrets cannot merge .secrets/vault.db: the two sides are different vaults (e04aa28f… and 01234567…)')
+  })
+
+  it('a side that is not a vault', () => {
+    writeFileSync(theirs, 'not a vault')
+    expectRefused('CONFLICT', 'secrets cannot merge .secrets/vault.db: their side is not a vault (not an SQLite file)')
+  })
+
+  it('a side with a schema newer than this secrets knows', () => {
+    edit(theirs, (db) => db.pragma(`user_version = ${SCHEMA_VERSION + 1}`))
+    expectRefused('ERROR', `secrets cannot merge .secrets/vault.db: their side has schema ${SCHEMA_VERSION + 1}, newer than this secrets understands (${SCHEMA_VERSION}); upgrade secrets`)
+  })
+
+  it.each([
+    ['their side', () => theirs],
+    ['our side', () => ours],
+  ])('%s whose schema has a trigger (named by side and by the file git gave, not a private copy)', (side, path) => {
+    edit(path(), (db) => db.exec('CREATE TRIGGER forget AFTER INSERT ON versions BEGIN DELETE FROM versions WHERE id = NEW.id; END'))
+    expectRefused('INTEGRITY', `secrets cannot merge .secrets/vault.db: ${side}: the vault ${path()} is refused: its schema has an unexpected trigger forget on versions`)
+  })
+
+  it('their side with a table this secrets does not know (format 1 no longer merges tables it has no code for)', () => {
+    edit(theirs, (db) => db.exec('CREATE TABLE extra_marks (id TEXT PRIMARY KEY) STRICT'))
+    expectRefused('INTEGRITY', `secrets cannot merge .secrets/vault.db: their side: the vault ${theirs} is refused: its schema has an unexpected index sqlite_autoindex_extra_marks_1 on extra_marks, an unexpected table extra_marks`)
+  })
+
+  it('a union that would leave rows without the rows they refer to', () => {
+    // Written by a tool that does not enforce foreign keys (SQLite's default).
+    edit(theirs, (db) => {
+      db.pragma('foreign_keys = OFF')
+      db.prepare(`INSERT INTO versions SELECT 'orphan-version', 'no-such-secret', data_key_id, nonce, ciphertext, created_at, author_id, signer_id, signature FROM versions WHERE id = ?`).run(DB_PASSWORD_V2)
+    })
+    expectRefused('INTEGRITY', 'secrets cannot merge .secrets/vault.db: the union leaves 1 rows without the rows they refer to (first in versions)')
+  })
+})

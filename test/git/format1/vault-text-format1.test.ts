@@ -1,97 +1,168 @@
-// The textconv text: what `git diff` shows of the vault. Names, scopes, versions and authors;
-// never a value, whatever else changes.
-import {copyFileSync, writeFileSync} from 'node:fs'
+// The textconv text of a format-1 vault (old commits, branches not upgraded yet): what `git
+// diff` and `git log -p` show of it. Names, scopes, versions and authors; never a value. The
+// vault is the fixture made by the last format-1 release (test/fixtures/format1).
+import {copyFileSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
 import Database from 'better-sqlite3'
-import {afterEach, beforeEach, describe, expect, it} from 'vitest'
+import {afterEach, beforeAll, beforeEach, describe, expect, it} from 'vitest'
 
-import {renderVaultText} from '../../src/git/vault-text.js'
-import {NOW, bytes, secret, tempVault} from '../helpers/vault.js'
+import {loadSodium} from '../../../src/crypto/index.js'
+import {renderVaultText} from '../../../src/git/vault-text.js'
 
-let v: Awaited<ReturnType<typeof tempVault>>
+const FIXTURE = join(import.meta.dirname, '../../fixtures/format1/vault.db')
+/** Every value make-fixture.sh stored. */
+const VALUES = ['db-password-v1', 'db-password-v2', 'prod-token-value', 'kube: config', 'old-value-123']
 
-beforeEach(async () => {
-  v = await tempVault()
-  const store = v.store()
-  await store.add(secret('DB_PASSWORD', {description: 'main "primary" database', rotationDays: 30}), async () => bytes('hunter2-db-password'))
-  await store.add(secret('DEPLOY_KEY', {environment: 'review/*', branch: 'release/*', variable: true, file: true, protected: true, ref: {provider: 'vault', reference: 'ops/deploy/key@kv'}}), async () => bytes('deploy-key-value-xyz'))
-  await store.add(secret('OLD_TOKEN'), async () => bytes('old-token-value'))
-  store.remove({name: 'OLD_TOKEN'})
-  store.close()
+let dir: string
+let path: string
+
+// Fingerprints need libsodium, as the diff-text command loads it.
+beforeAll(() => loadSodium())
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'secrets-text-format1-'))
+  path = join(dir, 'vault.db')
+  copyFileSync(FIXTURE, path)
 })
 
-afterEach(() => v.cleanup())
+afterEach(() => rmSync(dir, {recursive: true, force: true}))
 
-describe('renderVaultText', () => {
-  it('shows the vault, members, keys and every secret with its versions and authors', async () => {
-    const store = v.store()
-    await store.rotate({name: 'DB_PASSWORD'}, async () => bytes('hunter3-db-password'))
-    store.close()
+function edit(work: (db: Database.Database) => void): void {
+  const db = new Database(path)
+  try {
+    work(db)
+  } finally {
+    db.close()
+  }
+}
 
-    const lines = renderVaultText(v.path)
-    const fingerprint = v.owner.recipient.fingerprint
+const FIXTURE_TEXT = [
+  'vault e04aa28fba45f7402d81ce3864683530',
+  'schema 2',
+  'created 2026-11-01T10:00:00.000Z',
+  '',
+  'members (3)',
+  '  user:bob  user  developer  fingerprint 2040:34b6:6d52:0e8e  added 2026-11-01T10:00:00.000Z by user:alice',
+  '  user:alice  user  owner  fingerprint 19a7:ca93:99f7:52d1  added 2026-11-01T10:00:00.000Z by user:alice',
+  '  user:carol  user  reporter  fingerprint 66b1:2df4:6903:956f  added 2026-11-01T10:00:00.001Z by user:alice',
+  '',
+  'key epochs (2)',
+  '  epoch 1  2026-11-01T10:00:00.000Z by user:alice',
+  '    data key environment * branch *  sealed to user:alice, user:bob',
+  '    data key environment production branch *  sealed to user:alice, user:bob, user:carol',
+  '    data key environment review/* branch *  sealed to user:alice, user:bob',
+  '  epoch 2  2026-11-04T10:00:00.001Z by user:alice',
+  '    data key environment * branch *  sealed to user:alice, user:bob',
+  '    data key environment production branch *  sealed to user:alice, user:bob',
+  '    data key environment review/* branch *  sealed to user:alice, user:bob',
+  '',
+  'secrets (4)',
+  '  DB_PASSWORD  environment *  branch *',
+  '    description "main database"',
+  '    flags none',
+  '    rotation every 30 days',
+  '    created 2026-11-01T10:00:00.000Z by user:alice',
+  '    version 1  2026-11-01T10:00:00.000Z by user:alice  key epoch 2',
+  '    version 2  2026-11-02T10:00:00.000Z by user:bob  key epoch 2 (re-encrypted by user:alice)  current',
+  '  DEPLOY_TOKEN  environment production  branch *',
+  '    flags variable protected',
+  '    created 2026-11-01T10:00:00.000Z by user:alice',
+  '    version 1  2026-11-01T10:00:00.000Z by user:alice  key epoch 2  current',
+  '  KUBECONFIG  environment review/*  branch *',
+  '    flags variable file',
+  '    created 2026-11-01T10:00:00.000Z by user:alice',
+  '    version 1  2026-11-01T10:00:00.000Z by user:alice  key epoch 2  current',
+  '  OLD_KEY  environment *  branch *  REMOVED',
+  '    flags none',
+  '    created 2026-11-01T10:00:00.000Z by user:alice',
+  '    version 1  2026-11-01T10:00:00.000Z by user:alice  key epoch 2  current',
+  '    removed 2026-11-03T10:00:00.000Z by user:alice',
+  '',
+  // The sharing tables of schema 2 are shown by their row counts, as they always were.
+  'other tables',
+  '  exposures: 1 row',
+  '  log: 5 rows',
+]
 
-    expect(lines[0]).toMatch(/^vault [0-9a-f]{32}$/)
-    expect(lines).toContain(`  user:alice  user  owner  fingerprint ${fingerprint}  added ${NOW.toISOString()} by user:alice`)
-    expect(lines).toContain('    data key environment * branch *  sealed to user:alice')
-    const db = lines.indexOf('  DB_PASSWORD  environment *  branch *')
-    expect(lines.slice(db, db + 7)).toEqual([
-      '  DB_PASSWORD  environment *  branch *',
-      '    description "main \\"primary\\" database"',
-      '    flags none',
-      '    rotation every 30 days',
-      `    created ${NOW.toISOString()} by user:alice`,
-      `    version 1  ${NOW.toISOString()} by user:alice  key epoch 1`,
-      `    version 2  ${new Date(NOW.getTime() + 1).toISOString()} by user:alice  key epoch 1  current`,
-    ])
-    expect(lines).toContain('  DEPLOY_KEY  environment review/*  branch release/*')
-    expect(lines).toContain('    flags variable file protected')
-    expect(lines).toContain('    ref vault:ops/deploy/key@kv')
-    expect(lines).toContain('  OLD_TOKEN  environment *  branch *  REMOVED')
-    expect(lines.some((l) => l.startsWith('    removed ') && l.endsWith(' by user:alice'))).toBe(true)
+describe('renderVaultText on a format-1 vault', () => {
+  it('shows the vault, members, key epochs and every secret with its versions and authors', () => {
+    expect(renderVaultText(path)).toEqual(FIXTURE_TEXT)
   })
 
-  it('never shows a value, nonce or ciphertext', () => {
-    const output = renderVaultText(v.path).join('\n')
-    for (const value of ['hunter2-db-password', 'deploy-key-value-xyz', 'old-token-value']) expect(output).not.toContain(value)
-    const db = new Database(v.path, {readonly: true})
-    const blobs = db.prepare('SELECT nonce, ciphertext FROM versions UNION ALL SELECT sealed, NULL FROM sealed_keys').all() as Array<{nonce: Buffer; ciphertext: Buffer | null}>
+  it('never shows a value, nonce, ciphertext, sealed key, commitment or signature, in hex or base64', () => {
+    const output = renderVaultText(path).join('\n')
+    for (const value of VALUES) expect(output).not.toContain(value)
+    const db = new Database(path, {readonly: true})
+    const blobs: Buffer[] = []
+    for (const [table, columns] of Object.entries({
+      members: ['signature'], key_epochs: ['signature'], data_keys: ['commitment', 'signature'], sealed_keys: ['sealed'],
+      secrets: ['signature'], versions: ['nonce', 'ciphertext', 'signature'], tombstones: ['signature'], log: ['signature'], exposures: ['signature'],
+    })) {
+      for (const row of db.prepare(`SELECT ${columns.join(', ')} FROM ${table}`).all() as Record<string, Buffer>[]) blobs.push(...Object.values(row))
+    }
+
     db.close()
-    for (const row of blobs) {
-      for (const blob of [row.nonce, row.ciphertext]) {
-        if (!blob) continue
-        for (const encoding of ['hex', 'base64'] as const) expect(output).not.toContain(blob.toString(encoding).slice(0, 16))
-      }
+    expect(blobs.length).toBeGreaterThan(40)
+    for (const blob of blobs) {
+      for (const encoding of ['hex', 'base64', 'base64url'] as const) expect(output).not.toContain(blob.toString(encoding).slice(0, 16))
     }
   })
 
-  it('is stable: the same file renders the same lines', () => {
-    expect(renderVaultText(v.path)).toEqual(renderVaultText(v.path))
+  it('is stable: the same file renders the same lines, and so does a copy (git hands over temporary copies)', () => {
+    const copy = join(dir, 'copy.db')
+    copyFileSync(path, copy)
+    expect(renderVaultText(path)).toEqual(renderVaultText(path))
+    expect(renderVaultText(copy)).toEqual(renderVaultText(path))
   })
 
-  it('counts the rows of tables it does not know', () => {
-    const db = new Database(v.path)
-    db.exec("CREATE TABLE zz_marks (id TEXT PRIMARY KEY) STRICT; INSERT INTO zz_marks VALUES ('a'), ('b')")
-    db.close()
-    const lines = renderVaultText(v.path)
-    expect(lines.at(-1)).toBe('  zz_marks: 2 rows')
-    expect(lines).toContain('other tables')
+  it('shows a new version as the lines that changed, and no others', () => {
+    const before = renderVaultText(path)
+    edit((db) =>
+      db.exec(
+        `INSERT INTO versions SELECT 'new-version', secret_id, data_key_id, nonce, ciphertext, '2026-11-05T10:00:00.000Z', author_id, author_id, signature FROM versions WHERE id = '008f89c8649bea81b6023de5851c2f1f'`,
+      ),
+    )
+    const after = renderVaultText(path)
+    expect(after.filter((l) => !before.includes(l))).toEqual([
+      '    version 2  2026-11-02T10:00:00.000Z by user:bob  key epoch 2 (re-encrypted by user:alice)',
+      '    version 3  2026-11-05T10:00:00.000Z by user:bob  key epoch 2  current',
+    ])
+    expect(before.filter((l) => !after.includes(l))).toEqual(['    version 2  2026-11-02T10:00:00.000Z by user:bob  key epoch 2 (re-encrypted by user:alice)  current'])
   })
 
-  it('prints nothing for a missing, empty or foreign file', () => {
-    const empty = join(v.dir, 'empty')
+  it('renders the first format-1 schema (no sharing tables) too', () => {
+    edit((db) => {
+      db.exec('DROP TABLE exposures; DROP TABLE log')
+      db.pragma('user_version = 1')
+    })
+    expect(renderVaultText(path)).toEqual([...FIXTURE_TEXT.slice(0, 1), 'schema 1', ...FIXTURE_TEXT.slice(2, -4)])
+  })
+
+  it('adds what is in the schema that secrets did not make, with its SQL (every command refuses that file)', () => {
+    edit((db) => db.exec("CREATE TRIGGER forget AFTER INSERT ON versions BEGIN DELETE FROM versions WHERE id = NEW.id; END; CREATE TABLE zz_marks (id TEXT) STRICT; INSERT INTO zz_marks VALUES ('a'), ('b')"))
+    expect(renderVaultText(path)).toEqual([
+      ...FIXTURE_TEXT,
+      '  zz_marks: 2 rows',
+      '',
+      'schema NOT as secrets makes it (every command refuses this file):',
+      '  unexpected table zz_marks: CREATE TABLE zz_marks (id TEXT) STRICT',
+      '  unexpected trigger forget on versions: CREATE TRIGGER forget AFTER INSERT ON versions BEGIN DELETE FROM versions WHERE id = NEW.id; END',
+    ])
+  })
+})
+
+describe('renderVaultText on files that are not vaults', () => {
+  it('prints nothing for a missing, empty, text or foreign SQLite file', () => {
+    const empty = join(dir, 'empty')
     writeFileSync(empty, '')
-    const text = join(v.dir, 'text')
+    const text = join(dir, 'text')
     writeFileSync(text, 'hello\n')
-    const other = join(v.dir, 'other.db')
-    new Database(other).exec('CREATE TABLE t (x)')
-    for (const path of ['/dev/null', join(v.dir, 'missing'), empty, text, other]) expect(renderVaultText(path)).toEqual([])
-  })
-
-  it('renders a copy of the vault the same way (git hands it temporary copies)', () => {
-    const copy = join(v.dir, 'copy.db')
-    copyFileSync(v.path, copy)
-    expect(renderVaultText(copy)).toEqual(renderVaultText(v.path))
+    const other = join(dir, 'other.db')
+    const db = new Database(other)
+    db.exec('CREATE TABLE versions (id TEXT)')
+    db.close()
+    for (const file of ['/dev/null', join(dir, 'missing'), empty, text, other]) expect(renderVaultText(file)).toEqual([])
   })
 })
