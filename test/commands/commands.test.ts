@@ -1,7 +1,7 @@
 import {afterEach, beforeEach, describe, expect, it} from 'vitest'
 
 import {ExitCode} from '../../src/errors.js'
-import type {SecretSummary} from '../../src/vault/secret-summary.js'
+import type {SecretSummary} from '../../src/vault/secrets/summary.js'
 import {type Sandbox, sandbox} from '../helpers/run-command.js'
 
 let box: Sandbox

@@ -13,6 +13,9 @@ import {BIN, type Person, TempRepo} from '../helpers/cli.js'
 let repo: TempRepo
 let alice: Person
 
+/** Tests that spawn the CLI twenty-odd times (git runs it too, for every diff and merge): room on a busy machine. */
+const SLOW = 90_000
+
 beforeEach(() => {
   repo = new TempRepo()
   alice = repo.person('alice')
@@ -126,9 +129,9 @@ describe('git merge of two branches that changed the vault', () => {
     secrets(['rotate', 'DB_PASSWORD'], {input: 'password-from-b', at: '2026-11-22T12:00:00Z', as: aliceElsewhere})
     git('commit', '-q', '-am', 'b: B_TOKEN')
     git('checkout', '-q', 'a')
-  })
+  }, SLOW)
 
-  it('merges with no conflict for git, keeps both secrets and both new versions, and reports the secret both changed', () => {
+  it('merges with no conflict for git, keeps both secrets and both new versions, and reports the secret both changed', {timeout: SLOW}, () => {
     const merge = gitMerge('b')
     expect(merge.status).toBe(0)
     expect(merge.stderr).toContain(
@@ -171,7 +174,7 @@ describe('git merge of two branches that changed the vault', () => {
     expect(secrets(['get', 'DB_PASSWORD'])).toBe('password-after-merge')
   })
 
-  it('gives git a conflict, and leaves our vault, when the other branch holds a different vault', () => {
+  it('gives git a conflict, and leaves our vault, when the other branch holds a different vault', {timeout: SLOW}, () => {
     git('checkout', '-q', 'b')
     secrets(['disable', '--force'], {as: aliceElsewhere})
     secrets(['enable'], {as: aliceElsewhere})
@@ -190,7 +193,7 @@ describe('git merge of two branches that changed the vault', () => {
 })
 
 describe('git merge of a branch written by a member revoked on main meanwhile', () => {
-  it('merges, says that the revoked member\'s operation no longer counts, and the owner\'s value stays current', () => {
+  it("merges, says that the revoked member's operation no longer counts, and the owner's value stays current", {timeout: SLOW}, () => {
     const bob = repo.person('bob')
     const bobRecipient = (JSON.parse(repo.run(bob, ['identity', '--json']).stdout) as {recipient: string}).recipient
     enableAndCommit()

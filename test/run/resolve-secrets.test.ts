@@ -2,12 +2,12 @@ import {describe, expect, it} from 'vitest'
 
 import type {SecretEntry} from '../../src/ci/gitlab/types.js'
 import {isProtectedBranch, planEntry, planVariables} from '../../src/run/resolve-secrets.js'
-import type {SecretSummary} from '../../src/vault/secret-summary.js'
+import type {SecretSummary} from '../../src/vault/secrets/summary.js'
 
 function summary(name: string, extra: Partial<SecretSummary> = {}): SecretSummary {
   return {
     name, environment: '*', branch: '*', description: null, version: 1, createdAt: '', updatedAt: '', updatedBy: '',
-    rotationDays: null, rotation: null, variable: false, file: false, protected: false, ref: null, exposed: false, ...extra,
+    rotationDays: null, rotation: null, variable: false, file: false, protected: false, ref: null, exposed: false, exposedTo: [], conflict: false, ...extra,
   }
 }
 

@@ -32,7 +32,6 @@ export class History {
   private readonly sharesByKey = new Map<number, number[]>()
   private readonly marksByVersion = new Map<string, number[]>()
   private readonly secretsByKey = new Map<string, SecretRecord>()
-  private readonly removedByKey = new Map<string, number[]>()
 
   private constructor(private readonly judgement: Judgement) {
     const {ops, verdicts} = judgement
@@ -48,7 +47,6 @@ export class History {
       else if (data.kind === 'key.share') push(this.sharesByKey, judgement.dag.indexOf.get(data.key)!, i)
       else if (data.kind === 'secret.expose') push(this.marksByVersion, data.version, i)
       else if (data.kind === 'secret.set' || data.kind === 'secret.remove') push(secretOps, secretKey(data), i)
-      if (data.kind === 'secret.remove') push(this.removedByKey, secretKey(data), i)
     })
 
     for (const [key, seen] of secretOps) {
@@ -58,12 +56,10 @@ export class History {
         return member !== undefined && this.access.allows(member, 'update', data)
       })
       if (!state.live) continue
-      const removals = this.removedByKey.get(key) ?? []
-      const versions = seen.filter((s) => ops[s]!.kind === 'secret.set' && !removals.some((r) => judgement.dag.isAncestor(s, r)))
       const data = ops[state.winner!]!.data as DataOf<'secret.set'>
       this.secretsByKey.set(key, {
         name: data.name, environment: data.environment, branch: data.branch,
-        current: state.winner!, versions, conflict: state.heads.length > 1,
+        current: state.winner!, versions: state.versions, conflict: state.heads.length > 1,
       })
     }
   }

@@ -309,34 +309,37 @@ class Judge {
 }
 
 export interface SecretState {
-  /** Maximal valid set/remove operations (none of them an ancestor of another). */
+  /** The versions of its current life: every valid set that came after every valid removal. */
+  versions: number[]
+  /** The latest of those (none an ancestor of another): several means a conflict. */
   heads: number[]
-  /** A head removed it; a removal concurrent with a new value wins. */
   live: boolean
   /** The current version: among concurrent head versions, the winner. */
   winner?: number
 }
 
 /**
- * A secret's state from its valid operations (canonical order). Concurrent head versions are
+ * A secret's state from its valid set and remove operations (canonical order). A version
+ * counts only if it came after every removal: one written concurrently with a removal lost to
+ * it, even when the removal's side later created the secret anew. Concurrent head versions are
  * all kept; the current one is, in order: a version that updated an existing secret over one
  * that created it (a concurrent creation cannot override the secret), then one whose author may
  * update the secret (`mayUpdate`), then the larger operation id.
  */
 export function secretState(dag: Dag, ops: readonly Operation[], verdicts: readonly Verdict[], seen: readonly number[], mayUpdate: (member: string) => boolean): SecretState {
+  const removals = seen.filter((s) => ops[s]!.kind === 'secret.remove')
+  const versions = seen.filter((s) => ops[s]!.kind === 'secret.set' && removals.every((r) => dag.isAncestor(r, s)))
   const heads: number[] = []
-  for (let k = seen.length - 1; k >= 0; k--) {
-    const s = seen[k]!
+  for (let k = versions.length - 1; k >= 0; k--) {
+    const s = versions[k]!
     if (!heads.some((h) => dag.isAncestor(s, h))) heads.push(s)
   }
 
   heads.reverse()
-  const sets = heads.filter((h) => ops[h]!.kind === 'secret.set')
-  const live = sets.length > 0 && sets.length === heads.length
-  if (!live) return {heads, live}
+  if (heads.length === 0) return {versions, heads, live: false}
   const rank = (h: number): [number, number, string] => [verdicts[h]!.update ? 1 : 0, mayUpdate(ops[h]!.author!) ? 1 : 0, ops[h]!.id]
-  const winner = sets.reduce((best, h) => (compareRank(rank(h), rank(best)) > 0 ? h : best))
-  return {heads, live, winner}
+  const winner = heads.reduce((best, h) => (compareRank(rank(h), rank(best)) > 0 ? h : best))
+  return {versions, heads, live: true, winner}
 }
 
 function compareRank(a: [number, number, string], b: [number, number, string]): number {

@@ -1,14 +1,15 @@
 // The state a history leaves: secrets and their current version, keys and who holds them, and
 // whether a current value is exposed. Ties between concurrent versions are built so that the
 // larger operation id alone would pick the wrong one (ids are hashes: a case is rebuilt with
-// another description until they fall the wrong way), so each rule of the ranking is checked.
+// another description until they fall the wrong way: support.ts `until`), so each rule of the
+// ranking is checked.
 import {beforeAll, describe, expect, it} from 'vitest'
 
 import {loadSodium} from '../../../src/crypto/index.js'
 import {History} from '../../../src/vault/access/history.js'
 import type {Operation} from '../../../src/vault/store/operations.js'
 import {HistoryBuilder, verdictOf} from '../../helpers/history-builder.js'
-import {inlineSet} from './support.js'
+import {inlineSet, until} from './support.js'
 
 beforeAll(async () => {
   await loadSodium()
@@ -17,16 +18,6 @@ beforeAll(async () => {
 const ANY = {environment: '*', branch: '*'}
 const token = (history: History, name = 'TOKEN', scope = ANY) => history.secret({name, ...scope})
 const indexOf = (history: History, op: Operation) => history.indexOf(op.id)!
-
-/** Builds a case again with another attempt number until `wanted` holds (ids fall as needed). */
-function until<T>(build: (attempt: number) => T, wanted: (built: T) => boolean): T {
-  for (let attempt = 0; attempt < 200; attempt++) {
-    const built = build(attempt)
-    if (wanted(built)) return built
-  }
-
-  throw new Error('no attempt gave the wanted id order')
-}
 
 describe('secret state', () => {
   it('is live after a set and gone after a removal', () => {

@@ -7,7 +7,7 @@ import {loadSodium} from '../../../src/crypto/index.js'
 import type {History} from '../../../src/vault/access/history.js'
 import type {Operation} from '../../../src/vault/store/operations.js'
 import {HistoryBuilder, verdictOf} from '../../helpers/history-builder.js'
-import {inlineSet, namesOf} from './support.js'
+import {inlineSet, namesOf, until} from './support.js'
 
 beforeAll(async () => {
   await loadSodium()
@@ -173,13 +173,17 @@ describe('judged in the history the operation saw', () => {
   })
 
   it('does not count an operation concurrent with the rule that would have allowed it, even once merged', () => {
-    const h = new HistoryBuilder()
-    h.addMember('alice', 'bob')
-    h.on('grant').rule('alice', 'user:bob', ['create'])
-    const concurrent = h.on('main').set('bob', 'TOKEN')
-    h.merge('grant')
-    const after = h.set('bob', 'OTHER')
-    const history = h.history()
+    // The ids are chosen so the grant comes first in canonical order.
+    const {history, grant, concurrent, after} = until((attempt) => {
+      const h = new HistoryBuilder()
+      h.addMember('alice', 'bob')
+      const grant = h.on('grant').rule('alice', 'user:bob', ['create'])
+      const concurrent = h.on('main').set('bob', 'TOKEN', {description: `attempt ${attempt}`})
+      h.merge('grant')
+      const after = h.set('bob', 'OTHER')
+      return {history: h.history(), grant, concurrent, after}
+    }, (built) => built.history.indexOf(built.grant.id)! < built.history.indexOf(built.concurrent.id)!)
+    expect(counts(history, grant)).toBe(true)
     expect(counts(history, concurrent)).toBe(false)
     expect(counts(history, after)).toBe(true)
   })
@@ -198,27 +202,36 @@ describe('judged in the history the operation saw', () => {
   })
 
   it('keeps an operation that saw the rule when a concurrent line removes it', () => {
-    const h = new HistoryBuilder()
-    h.addMember('alice', 'bob')
-    h.rule('alice', 'user:bob', ['create'])
-    h.on('side')
-    h.on('main').rule('alice', 'user:bob', [])
-    const sawRule = h.on('side').set('bob', 'TOKEN')
-    h.on('main').merge('side')
-    const afterRemoval = h.set('bob', 'OTHER')
-    const history = h.history()
+    // The ids are chosen so the removal comes first in canonical order: a model judging by that
+    // order instead of ancestry would void the operation.
+    const {history, removal, sawRule, afterRemoval} = until((attempt) => {
+      const h = new HistoryBuilder()
+      h.addMember('alice', 'bob')
+      h.rule('alice', 'user:bob', ['create'])
+      h.on('side')
+      const removal = h.on('main').rule('alice', 'user:bob', [])
+      const sawRule = h.on('side').set('bob', 'TOKEN', {description: `attempt ${attempt}`})
+      h.on('main').merge('side')
+      const afterRemoval = h.set('bob', 'OTHER')
+      return {history: h.history(), removal, sawRule, afterRemoval}
+    }, (built) => built.history.indexOf(built.removal.id)! < built.history.indexOf(built.sawRule.id)!)
+    expect(counts(history, removal)).toBe(true)
     expect(counts(history, sawRule)).toBe(true)
     expect(counts(history, afterRemoval)).toBe(false)
   })
 
   it('ignores timestamps: a backdated operation after the grant counts, a postdated one before it does not', () => {
-    const h = new HistoryBuilder()
-    h.addMember('alice', 'bob')
-    h.on('early')
-    h.on('main').rule('alice', 'user:bob', ['create'])
-    const backdated = h.at('2001-01-01T00:00:00Z').set('bob', 'TOKEN')
-    const postdated = h.on('early').at('2099-01-01T00:00:00Z').set('bob', 'OTHER')
-    const history = h.history()
+    // The postdated operation also comes after the grant in canonical order (ids chosen so).
+    const {history, grant, backdated, postdated} = until((attempt) => {
+      const h = new HistoryBuilder()
+      h.addMember('alice', 'bob')
+      h.on('early')
+      const grant = h.on('main').rule('alice', 'user:bob', ['create'])
+      const backdated = h.at('2001-01-01T00:00:00Z').set('bob', 'TOKEN')
+      const postdated = h.on('early').at('2099-01-01T00:00:00Z').set('bob', 'OTHER', {description: `attempt ${attempt}`})
+      return {history: h.history(), grant, backdated, postdated}
+    }, (built) => built.history.indexOf(built.grant.id)! < built.history.indexOf(built.postdated.id)!)
+    expect(counts(history, grant)).toBe(true)
     expect(counts(history, backdated)).toBe(true)
     expect(counts(history, postdated)).toBe(false)
   })

@@ -3,7 +3,7 @@
 // an inline key sealed to chosen members (HistoryBuilder.set seals its inline keys to no one).
 import type {AccessState, Member, Rule} from '../../../src/vault/access/access-state.js'
 import type {History} from '../../../src/vault/access/history.js'
-import type {OpData} from '../../../src/vault/store/operations.js'
+import type {DataOf} from '../../../src/vault/store/operations.js'
 import type {Action, Role} from '../../../src/vault/validate.js'
 import type {HistoryBuilder} from '../../helpers/history-builder.js'
 
@@ -33,6 +33,20 @@ export function shuffle<T>(random: () => number, items: readonly T[]): T[] {
   return out
 }
 
+/**
+ * Builds a case again with another attempt number until `wanted` holds. Ids are hashes, so a
+ * case that must not pass by luck of the canonical order (or of a tie-break on ids) varies a
+ * description until the ids fall the way that would expose a model judging by that order.
+ */
+export function until<T>(build: (attempt: number) => T, wanted: (built: T) => boolean): T {
+  for (let attempt = 0; attempt < 200; attempt++) {
+    const built = build(attempt)
+    if (wanted(built)) return built
+  }
+
+  throw new Error('no attempt gave the wanted id order')
+}
+
 /** A member as AccessState sees one; `name` is the short name (`bob` becomes `user:bob`). */
 export function member(name: string, role: Role, options: {kind?: 'user' | 'machine'; environment?: string; branch?: string; id?: string} = {}): Member {
   const kind = options.kind ?? 'user'
@@ -54,7 +68,7 @@ export function allowed(state: AccessState, m: Member, environment = '*', branch
 }
 
 /** A secret.set whose inline key is sealed to `to` (members by short name). */
-export function inlineSet(h: HistoryBuilder, name: string, to: string[], scope: {environment?: string; branch?: string} = {}): OpData {
+export function inlineSet(h: HistoryBuilder, name: string, to: string[], scope: {environment?: string; branch?: string} = {}): DataOf<'secret.set'> {
   return {
     kind: 'secret.set', name, environment: scope.environment ?? '*', branch: scope.branch ?? '*',
     description: null, rotation_days: null, variable: false, file: false, protected: false, ref: null,

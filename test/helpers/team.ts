@@ -1,0 +1,133 @@
+// A team on one repository, for attacks by members: alice (owner) and whoever else a test adds,
+// each with their own HOME, running the real CLI; git commits, branches and merges through the
+// merge driver `secrets enable` installs; and the hostile member's own tool (Forger).
+import {spawnSync} from 'node:child_process'
+import {mkdtempSync, readFileSync} from 'node:fs'
+import {join} from 'node:path'
+
+import {expect} from 'vitest'
+
+import {Identity} from '../../src/crypto/identity.js'
+import type {History} from '../../src/vault/access/history.js'
+import type {Role} from '../../src/vault/validate.js'
+import {type CliResult, type Person, TempRepo, git} from './cli.js'
+import {Forger, historyOfFile} from './forge.js'
+
+export class Team {
+  readonly repo = new TempRepo()
+  readonly people = new Map<string, Person>()
+  private readonly recipients = new Map<string, string>()
+
+  constructor() {
+    this.person('alice')
+    this.ok('alice', ['enable', '--name', 'alice'])
+    git(this.repo.dir, 'add', '-A')
+    git(this.repo.dir, 'commit', '-qm', 'enable secrets')
+  }
+
+  person(name: string): Person {
+    let person = this.people.get(name)
+    if (!person) {
+      person = this.repo.person(name)
+      this.people.set(name, person)
+    }
+
+    return person
+  }
+
+  /** Runs the CLI as `name`; `fresh` gives them a config directory that has never seen the vault. */
+  run(name: string, args: string[], options: {input?: string; at?: string; env?: Record<string, string>; fresh?: boolean} = {}): CliResult {
+    const env: Record<string, string> = {...options.env}
+    if (options.at) env.SECRETS_NOW = options.at
+    if (options.fresh) {
+      // Their identity stays theirs; only this computer's memory of the vault (its pins) is new.
+      env.SECRETS_IDENTITY = this.identityText(name)
+      env.XDG_CONFIG_HOME = mkdtempSync(join(this.repo.root, `config-${name}-`))
+    }
+
+    return this.repo.run(this.person(name), args, {input: options.input, env})
+  }
+
+  /** Runs the CLI as `name` and expects success. */
+  ok(name: string, args: string[], options: {input?: string; at?: string; env?: Record<string, string>; fresh?: boolean} = {}): CliResult {
+    const result = this.run(name, args, options)
+    expect(result.stderr).not.toMatch(/^error:/m)
+    expect(result.code).toBe(0)
+    return result
+  }
+
+  /** Creates the person's identity the first time (`secrets identity`, as they would). */
+  recipient(name: string): string {
+    let recipient = this.recipients.get(name)
+    if (!recipient) {
+      recipient = (JSON.parse(this.ok(name, ['identity', '--json']).stdout) as {recipient: string}).recipient
+      this.recipients.set(name, recipient)
+    }
+
+    return recipient
+  }
+
+  identity(name: string): Identity {
+    return Identity.parse(this.identityText(name))
+  }
+
+  private identityText(name: string): string {
+    this.recipient(name)
+    return readFileSync(join(this.person(name).home, '.config', 'secrets', 'identity'), 'utf8').split('\n').find((l) => l.startsWith('SECRETS-IDENTITY-'))!
+  }
+
+  /** alice adds `name` with a role and (optionally) a rule. */
+  permit(name: string, role: Role, scopes?: string, environment = '*'): void {
+    const args = ['permit', `user:${name}`, '--recipient', this.recipient(name), '--role', role]
+    if (scopes) args.push('--scopes', scopes, '--environment', environment)
+    this.ok('alice', args)
+  }
+
+  forger(name: string): Forger {
+    return Forger.open(this.repo.vaultPath, this.identity(name))
+  }
+
+  history(): History {
+    return historyOfFile(this.repo.vaultPath)
+  }
+
+  commit(message: string): string {
+    git(this.repo.dir, 'add', '-A')
+    git(this.repo.dir, 'commit', '-qm', message, '--allow-empty')
+    return git(this.repo.dir, 'rev-parse', 'HEAD').trim()
+  }
+
+  checkout(branch: string, from?: string): void {
+    if (from) git(this.repo.dir, 'checkout', '-q', '-b', branch, from)
+    else git(this.repo.dir, 'checkout', '-q', branch)
+  }
+
+  /** `git merge` of `branch` into the checked-out branch; the merge driver runs inside it. */
+  merge(branch: string): {code: number; stdout: string; stderr: string} {
+    const result = spawnSync('git', ['merge', '--no-edit', branch], {cwd: this.repo.dir, env: this.repo.envFor(this.person('alice')), encoding: 'utf8'})
+    return {code: result.status ?? -1, stdout: result.stdout, stderr: result.stderr}
+  }
+
+  value(name: string, args: string[]): string {
+    return this.ok(name, ['get', ...args]).stdout
+  }
+
+  cleanup(): void {
+    this.repo.cleanup()
+  }
+}
+
+/** The key operation id the current version of a secret is encrypted under. */
+export function keyOfCurrent(history: History, secret: {name: string; environment: string; branch?: string}): string {
+  const record = history.secret({branch: '*', ...secret})
+  if (!record) throw new Error(`no secret ${secret.name}`)
+  const key = history.version(record.current).data.key
+  return typeof key === 'string' ? key : 'inline'
+}
+
+/** Whether an operation counts, and why not. */
+export function verdict(history: History, id: string): {valid: boolean; reason?: string} {
+  const index = history.indexOf(id)
+  if (index === undefined) throw new Error(`no operation ${id}`)
+  return history.verdict(index)
+}
