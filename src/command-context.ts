@@ -7,7 +7,7 @@ import type {Identity} from './crypto/identity.js'
 import {loadSodium} from './crypto/sodium.js'
 import {type Env, SECRETS_TRUST} from './env.js'
 import {noIdentity} from './errors.js'
-import {currentBranch} from './git/repository.js'
+import {currentBranch, headBranch} from './git/repository.js'
 import {IdentityStore, type LoadedIdentity, identityFilePath} from './keychain/identity-store.js'
 import {type VaultConfig, loadConfig} from './vault/config.js'
 import {type VaultLocation, locateVault} from './vault/locate.js'
@@ -62,6 +62,7 @@ async function openSqliteStore(options: ContextOptions, preloaded?: VaultConfig)
     identity: (): Identity => requireIdentity(options).identity,
     defaultBranch: () => options.env.CI_COMMIT_REF_NAME || currentBranch(options.cwd) || '',
     configDir: configDir(options.env),
+    pinScope: pinScope(location),
     trust: options.env[SECRETS_TRUST] || undefined,
     warn: options.warn,
     note: options.note,
@@ -71,4 +72,9 @@ async function openSqliteStore(options: ContextOptions, preloaded?: VaultConfig)
 /** The user's config directory: XDG_CONFIG_HOME, else ~/.config. */
 export function configDir(env: Env): string {
   return env.XDG_CONFIG_HOME || join(env.HOME || homedir(), '.config')
+}
+
+/** The branch this computer's pins of the vault apply to (see store/pins.ts). */
+export function pinScope(location: VaultLocation): string | undefined {
+  return location.repoRoot ? headBranch(location.repoRoot) : '-'
 }

@@ -5,7 +5,7 @@ import {Flags} from '@oclif/core'
 
 import {BaseCommand} from '../base-command.js'
 import {now} from '../clock.js'
-import {configDir, vaultLocation} from '../command-context.js'
+import {configDir, pinScope, vaultLocation} from '../command-context.js'
 import {loadSodium} from '../crypto/sodium.js'
 import {type GitSetup, installGitIntegration, secretsCommandLine} from '../git/integration.js'
 import {gitConfig} from '../git/repository.js'
@@ -31,7 +31,7 @@ export default class Enable extends BaseCommand {
     const loaded = new IdentityStore({env: this.env}).findOrCreate()
     if (loaded.warning) this.warning(loaded.warning)
     const name = `user:${flags.name ?? gitConfig(location.repoRoot ?? process.cwd(), 'user.email') ?? userInfo().username}`
-    const result = enableVault(location.path, loaded.identity, name, now(this.env), configDir(this.env))
+    const result = enableVault(location.path, loaded.identity, name, now(this.env), {configDir: configDir(this.env), pinScope: pinScope(location)})
     // Git config is not cloned: each clone gets the drivers from its own `enable`.
     const git = location.repoRoot
       ? installGitIntegration(location.repoRoot, location.path, secretsCommandLine(process.execPath, join(this.config.root, 'bin', 'run.js')))

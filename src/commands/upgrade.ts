@@ -1,7 +1,7 @@
 import {Flags} from '@oclif/core'
 
 import {BaseCommand} from '../base-command.js'
-import {configDir, requireIdentity, vaultLocation} from '../command-context.js'
+import {configDir, pinScope, requireIdentity, vaultLocation} from '../command-context.js'
 import {now} from '../clock.js'
 import {loadSodium} from '../crypto/sodium.js'
 import {loadConfig} from '../vault/config.js'
@@ -27,6 +27,7 @@ export default class Upgrade extends BaseCommand {
       identity: () => requireIdentity(context).identity,
       now: now(this.env),
       configDir: configDir(this.env),
+      pinScope: pinScope(location),
       protectedBranches: config.protectedBranches,
       dryRun: flags['dry-run'] === true,
     })

@@ -1,5 +1,5 @@
 import {execFileSync} from 'node:child_process'
-import {existsSync} from 'node:fs'
+import {existsSync, readFileSync, statSync} from 'node:fs'
 import {dirname, join, resolve} from 'node:path'
 
 /** The nearest directory at or above `from` that holds `.git` (a directory or a worktree file). */
@@ -10,6 +10,27 @@ export function findRepoRoot(from: string): string | undefined {
     const parent = dirname(dir)
     if (parent === dir) return undefined
     dir = parent
+  }
+}
+
+/**
+ * The checked-out branch, read from `.git/HEAD` without starting git (every command asks, for
+ * this computer's pins of the vault): undefined on a detached HEAD or when it cannot be read.
+ */
+export function headBranch(repoRoot: string): string | undefined {
+  try {
+    let gitDir = join(repoRoot, '.git')
+    if (statSync(gitDir).isFile()) {
+      // A worktree or submodule: `.git` is a file naming the real directory.
+      const pointer = /^gitdir: (.*)$/m.exec(readFileSync(gitDir, 'utf8'))
+      if (!pointer) return undefined
+      gitDir = resolve(repoRoot, pointer[1]!.trim())
+    }
+
+    const head = readFileSync(join(gitDir, 'HEAD'), 'utf8').trim()
+    return head.startsWith('ref: refs/heads/') ? head.slice('ref: refs/heads/'.length) : undefined
+  } catch {
+    return undefined
   }
 }
 

@@ -27,7 +27,7 @@ tmp/
  * Creates the vault with `owner` as its first member, the `*`/`*` key sealed to them, and the
  * `.secrets/.gitignore` beside it. A vault that exists already is left exactly as it is.
  */
-export function enableVault(path: string, owner: Identity, ownerName: string, now: Date, configDir?: string): EnableResult {
+export function enableVault(path: string, owner: Identity, ownerName: string, now: Date, pins: {configDir?: string; pinScope?: string} = {}): EnableResult {
   if (existsSync(path)) {
     const file = openVaultFile(path, {readonly: true})
     try {
@@ -44,7 +44,7 @@ export function enableVault(path: string, owner: Identity, ownerName: string, no
   if (!existsSync(ignore)) writeFileSync(ignore, VAULT_GITIGNORE)
   const vaultId = randomId()
   const member = {name: ownerName, kind: 'user' as const, recipient: owner.recipient.toString(), role: 'owner' as const, environment: '*', branch: '*'}
-  const session = VaultSession.create(path, vaultId, owner, {kind: 'vault.create', member}, {now, configDir}, (s) => {
+  const session = VaultSession.create(path, vaultId, owner, {kind: 'vault.create', member}, {now, ...pins}, (s) => {
     const fresh = newKey(s.history.readersOf({environment: '*', branch: '*'}))
     s.append({kind: 'key.add', environment: '*', branch: '*', commitment: fresh.commitment, sealed: fresh.sealed})
     wipe(fresh.key)

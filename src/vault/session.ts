@@ -16,7 +16,7 @@ import {type VaultFile, createVaultFile, openVaultFile} from './store/database.j
 import {loadHistory} from './store/load-history.js'
 import {type OpData, type Operation, decodeOperation, encodeOperation, signOperation} from './store/operations.js'
 import {countOps, insertOp} from './store/op-table.js'
-import {checkPins, writePin} from './store/pins.js'
+import {type PinCheck, type PinScope, checkPins, writePin} from './store/pins.js'
 
 export interface SessionOptions {
   now: Date
@@ -24,6 +24,8 @@ export interface SessionOptions {
   identity?: () => Identity
   /** The user's config directory, where this computer pins the vaults it has seen. */
   configDir?: string
+  /** The git branch the pins apply to (`-` outside git, the default); undefined on a detached HEAD: nothing pinned. */
+  pinScope?: PinScope
   /** SECRETS_TRUST: checkpoints the history must hold. */
   trust?: string
   /** Warnings for stderr: operations that do not count. */
@@ -58,11 +60,15 @@ export class VaultSession {
     this.heads = history.heads
   }
 
-  static open(path: string, options: SessionOptions, mode: {readonly?: boolean} = {}): VaultSession {
+  /** What the pins said when this session opened the vault. */
+  pinCheck?: PinCheck
+
+  /** `acceptLoss`: pins that lost heads do not refuse the vault (`secrets trust`); `pinCheck.lost` says what. */
+  static open(path: string, options: SessionOptions, mode: {readonly?: boolean; acceptLoss?: boolean} = {}): VaultSession {
     const file = openVaultFile(path, mode)
     try {
       const session = new VaultSession(file, loadHistory(file.db, file.vaultId), options)
-      session.checkPins(mode.readonly ?? false)
+      session.checkPins(mode.readonly ?? false, mode.acceptLoss ?? false)
       return session
     } catch (error) {
       file.db.close()
@@ -89,7 +95,7 @@ export class VaultSession {
       throw error
     }
 
-    if (options.configDir) writePin(session.history, vaultId, options.configDir)
+    if (options.configDir) writePin(session.history, vaultId, options.configDir, scopeOf(options))
     return session
   }
 
@@ -144,7 +150,7 @@ export class VaultSession {
         return work()
       })
       .immediate()
-    if (this.options.configDir) writePin(this.history, this.vaultId, this.options.configDir)
+    if (this.options.configDir) writePin(this.history, this.vaultId, this.options.configDir, scopeOf(this.options))
     return result
   }
 
@@ -199,17 +205,26 @@ export class VaultSession {
     this.meCache = undefined
   }
 
-  private checkPins(readonly: boolean): void {
+  private checkPins(readonly: boolean, acceptLoss: boolean): void {
     const {configDir, trust, warn, note} = this.options
     const history = this.history
-    const check = checkPins(history, this.vaultId, this.path, configDir, trust)
+    const scope = scopeOf(this.options)
+    const check = checkPins(history, this.vaultId, this.path, configDir, scope, trust, acceptLoss)
+    this.pinCheck = check
     const nameOf = (id: string | null) => history.memberName(id)
-    if (check.firstUse && !trust) {
+    if (check.firstUse && !trust && configDir) {
       note?.(`first use of this vault on this computer: its history (${history.ops.length} operations) is trusted as found, and from now on a copy that lost any of it is refused; in CI, pin a checkpoint with SECRETS_TRUST (see \`secrets log\`)`)
+    } else if (check.elsewhere.length > 0) {
+      const where = scope === undefined ? 'a detached HEAD' : scope === '-' ? 'this copy' : `branch ${scope}`
+      note?.(`the vault on ${where} lacks ${check.elsewhere.length} operation(s) this computer saw on other branches (${check.elsewhere.slice(0, 2).map((o) => o.what).join('; ')}): it is trusted as found`)
     }
 
     for (const v of check.newlyVoided.slice(0, 5)) warn?.(`ignored operation ${describeOp(v.op, nameOf)}: ${v.reason}`)
     if (check.newlyVoided.length > 5) warn?.(`… and ${check.newlyVoided.length - 5} more operations that do not count (\`secrets log\` lists them)`)
-    if (!readonly && configDir) writePin(history, this.vaultId, configDir)
+    if (!readonly && configDir) writePin(history, this.vaultId, configDir, scope)
   }
+}
+
+function scopeOf(options: SessionOptions): PinScope {
+  return 'pinScope' in options ? options.pinScope : '-'
 }

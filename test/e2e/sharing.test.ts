@@ -182,6 +182,6 @@ describe('forgery', () => {
     db.close()
     const result = repo.run(alice, ['list'])
     expect(result.code).toBe(ExitCode.INTEGRITY)
-    expect(result.stderr.split('\n')[0]).toMatch(new RegExp(`^error: the vault .* lost an operation this computer has seen: ${head.slice(0, 12)} \\(shared key `))
+    expect(result.stderr.split('\n')[0]).toMatch(new RegExp(`^error: the vault .* lost an operation this computer has seen on branch main: ${head.slice(0, 12)} \\(shared key `))
   })
 })

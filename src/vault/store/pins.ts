@@ -1,9 +1,11 @@
-// What this computer has seen of each vault: the heads of its history. Every operation is
-// hash-linked to its parents, so a present head vouches for all of its ancestors; a copy of the
-// vault that lost a pinned head lost operations (a revocation, a removal, a rotation) and is
-// refused, naming what is missing. A computer that has never seen a vault (a fresh clone, a CI
-// runner) has nothing to compare with and trusts what it finds; CI pins a checkpoint instead,
-// with SECRETS_TRUST.
+// What this computer has seen of each vault: the heads of its history, per git branch. Every
+// operation is hash-linked to its parents, so a present head vouches for all of its ancestors;
+// a copy of the vault that lost a head pinned for this branch lost operations (a revocation, a
+// removal, a rotation) and is refused, naming what is missing. Pins are per branch because
+// switching branches legitimately shows another history; on a branch this computer has not
+// pinned yet, the vault is trusted as found, and what it lacks of the other branches' pins is
+// said. A computer that has never seen a vault (a fresh clone, a CI runner) trusts what it
+// finds; CI pins a checkpoint instead, with SECRETS_TRUST.
 import {existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 
@@ -12,27 +14,38 @@ import {describeOpText} from '../access/describe.js'
 import type {History} from '../access/history.js'
 import {shortId} from './operations.js'
 
-interface PinnedOp {
+export interface PinnedOp {
   id: string
   /** How to name it when it goes missing: the operation itself is gone then. */
   what: string
 }
 
-interface Pin {
-  vaultId: string
-  format: 2
+interface BranchPin {
   heads: PinnedOp[]
   /** Operations that do not count which this computer has already warned about. */
   voided: string[]
 }
+
+interface Pin {
+  vaultId: string
+  format: 2
+  branches: Record<string, BranchPin>
+}
+
+/** Where pins apply: a branch name, `-` outside git; undefined (a detached HEAD) pins nothing. */
+export type PinScope = string | undefined
 
 export function pinPath(configDir: string, vaultId: string): string {
   return join(configDir, 'secrets', 'pins', `${vaultId}.json`)
 }
 
 export interface PinCheck {
-  /** No pin existed: this computer trusts the history as found. */
+  /** No pin of this vault existed on this computer at all. */
   firstUse: boolean
+  /** Heads pinned on other branches that this vault lacks (said, not refused). */
+  elsewhere: PinnedOp[]
+  /** Heads pinned for this branch that this vault lacks: refused unless accepted. */
+  lost: PinnedOp[]
   /** Operations that do not count and that this computer had not warned about yet. */
   newlyVoided: ReturnType<History['voided']>
 }
@@ -42,31 +55,38 @@ export function hasFormat2Pin(configDir: string, vaultId: string): boolean {
   return readPin(pinPath(configDir, vaultId)) !== undefined
 }
 
-/** Refuses a history that lost a pinned head, or that lacks a SECRETS_TRUST checkpoint. */
-export function checkPins(history: History, vaultId: string, vaultPath: string, configDir: string | undefined, trust: string | undefined): PinCheck {
+/**
+ * Compares the history with this computer's pins. Throws when it lost a head pinned for this
+ * branch (unless `accept`, for `secrets trust`), or lacks a SECRETS_TRUST checkpoint.
+ */
+export function checkPins(history: History, vaultId: string, vaultPath: string, configDir: string | undefined, scope: PinScope, trust: string | undefined, accept = false): PinCheck {
   if (trust !== undefined && trust.trim() !== '') checkTrust(history, vaultPath, trust)
-  const pin = configDir === undefined ? undefined : readPin(pinPath(configDir, vaultId))
-  if (configDir === undefined) return {firstUse: false, newlyVoided: []}
-  const lost = (pin?.heads ?? []).filter((head) => history.indexOf(head.id) === undefined)
-  if (lost.length > 0) {
+  if (configDir === undefined) return {firstUse: false, elsewhere: [], lost: [], newlyVoided: []}
+  const pin = readPin(pinPath(configDir, vaultId))
+  const missing = (heads: readonly PinnedOp[]) => heads.filter((head) => history.indexOf(head.id) === undefined)
+  const own = scope === undefined ? undefined : pin?.branches[scope]
+  const lost = missing(own?.heads ?? [])
+  if (lost.length > 0 && !accept) {
     throw integrity(
-      `the vault ${vaultPath} lost ${lost.length === 1 ? 'an operation' : `${lost.length} operations`} this computer has seen: ${lost.slice(0, 3).map((l) => `${shortId(l.id)} (${l.what})`).join('; ')}`,
-      'its history was cut or rolled back (an operation deleted, an older copy restored); restore a copy you trust, e.g. git checkout -- .secrets/vault.db',
+      `the vault ${vaultPath} lost ${lost.length === 1 ? 'an operation' : `${lost.length} operations`} this computer has seen${scope && scope !== '-' ? ` on branch ${scope}` : ''}: ${lost.slice(0, 3).map((l) => `${shortId(l.id)} (${l.what})`).join('; ')}`,
+      'its history was cut or rolled back; restore a copy you trust from git — or, if you dropped them yourself (discarded or reset the vault), `secrets trust` accepts it as it is',
     )
   }
 
-  const warned = new Set(pin?.voided ?? [])
-  return {firstUse: pin === undefined, newlyVoided: history.voided().filter((v) => !warned.has(v.op.id))}
+  const others = Object.entries(pin?.branches ?? {}).filter(([name]) => name !== scope)
+  const elsewhere = own ? [] : dedupe(others.flatMap(([, branch]) => missing(branch.heads)))
+  const warned = new Set([...(own?.voided ?? []), ...(own ? [] : others.flatMap(([, branch]) => branch.voided))])
+  return {firstUse: pin === undefined, elsewhere, lost, newlyVoided: history.voided().filter((v) => !warned.has(v.op.id))}
 }
 
-/** Remembers the current heads (and the voided operations warned about). */
-export function writePin(history: History, vaultId: string, configDir: string): void {
+/** Remembers the current heads for this branch (and the voided operations warned about). */
+export function writePin(history: History, vaultId: string, configDir: string, scope: PinScope): void {
+  if (scope === undefined) return
   const path = pinPath(configDir, vaultId)
   const nameOf = (id: string | null) => history.memberName(id)
-  const pin: Pin = {
-    vaultId,
-    format: 2,
-    heads: history.heads.sort().map((id) => ({id, what: describeOpText(history.op(history.indexOf(id)!), nameOf)})),
+  const pin: Pin = readPin(path) ?? {vaultId, format: 2, branches: {}}
+  pin.branches[scope] = {
+    heads: [...history.heads].sort().map((id) => ({id, what: describeOpText(history.op(history.indexOf(id)!), nameOf)})),
     voided: history.voided().map((v) => v.op.id).sort(),
   }
   const text = `${JSON.stringify(pin, null, 1)}\n`
@@ -89,11 +109,15 @@ function readPin(path: string): Pin | undefined {
   try {
     const pin = JSON.parse(readFileSync(path, 'utf8')) as Partial<Pin>
     // A format-1 pin (log entry ids) says nothing about a format-2 history.
-    if (pin.format !== 2 || !Array.isArray(pin.heads)) return undefined
-    return {vaultId: String(pin.vaultId), format: 2, heads: pin.heads, voided: Array.isArray(pin.voided) ? pin.voided : []}
+    if (pin.format !== 2 || typeof pin.branches !== 'object' || pin.branches === null) return undefined
+    return {vaultId: String(pin.vaultId), format: 2, branches: pin.branches}
   } catch {
     return undefined
   }
+}
+
+function dedupe(ops: PinnedOp[]): PinnedOp[] {
+  return [...new Map(ops.map((op) => [op.id, op])).values()]
 }
 
 /** SECRETS_TRUST: operation ids (or prefixes of at least 12 hex digits) the vault must hold. */

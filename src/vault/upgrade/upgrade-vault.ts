@@ -39,6 +39,8 @@ export interface UpgradeOptions {
   identity: () => Identity
   now: Date
   configDir?: string
+  /** The branch this computer pins the upgraded history for. */
+  pinScope?: string
   /** `protected_branches` from .secrets/config.yml, carried into the signed history. */
   protectedBranches?: string[]
   dryRun: boolean
@@ -117,7 +119,7 @@ function writeFormat2(path: string, snapshot: Format1Snapshot, identity: Identit
     }
 
     renameSync(temp, path)
-    if (options.configDir) writePin(history, snapshot.vaultId, options.configDir)
+    if (options.configDir) writePin(history, snapshot.vaultId, options.configDir, options.pinScope)
   } finally {
     for (const leftover of [temp, `${temp}-journal`]) rmSync(leftover, {force: true})
   }
