@@ -172,8 +172,9 @@ describe('forgery', () => {
     expect(repo.run(alice, ['log']).stdout).toContain(`${forged.id.slice(0, 12)}`)
   })
 
-  it('refuses a vault whose history lost an operation this computer has seen', () => {
+  it('refuses a vault whose history lost an operation this computer has seen', async () => {
     permitBob()
+    await loadSodium()
     expect(repo.run(alice, ['list']).code).toBe(0)
     const history = historyOfFile(repo.vaultPath)
     const head = history.heads[0]!
