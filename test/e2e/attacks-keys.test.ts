@@ -167,3 +167,27 @@ describe('attack 2: signer and author', () => {
     expect(plan.variables).toEqual([])
   })
 })
+
+describe('sealed copies that do not open', () => {
+  it("a reader makes a production key whose copy for the owner holds another key: reads under it fail with an integrity error, never another value, and the owner's next write makes a new key", async () => {
+    team.permit('bob', 'developer', 'read,update', 'production')
+    const {Recipient, generateDataKey, keyCommitment} = await import('../../src/crypto/index.js')
+    const forger = team.forger('bob')
+    const real = generateDataKey()
+    const [alice, bob] = forger.recipientsOf(['user:alice', 'user:bob'])
+    const planted = forger.append({
+      kind: 'key.add', environment: 'production', branch: '*', commitment: keyCommitment(real),
+      sealed: [{member: alice!.id, box: Recipient.parse(alice!.recipient.toString()).seal(generateDataKey())}, {member: bob!.id, box: bob!.recipient.seal(real)}],
+    })
+    // Bob writes a value under it: he can, and it counts (he may update production).
+    const value = forger.writeValue({name: 'DB_PASSWORD', environment: 'production', branch: '*'}, 'bob-value', {key: {op: planted, key: real}})
+    expect(team.history().verdict(team.history().indexOf(value.id)!).valid).toBe(true)
+    const read = team.run('alice', ['get', 'DB_PASSWORD', '--environment', 'production'])
+    expect(read.code).toBe(ExitCode.INTEGRITY)
+    expect(read.stdout).toBe('')
+    expect(read.stderr).toContain('error: integrity check failed for secret DB_PASSWORD (environment production, branch *): the data key sealed to you does not open or is not the committed key')
+    team.ok('alice', ['rotate', 'DB_PASSWORD', '--environment', 'production'], {input: 'prod-v2'})
+    expect(keyOfCurrent(team.history(), PRODUCTION)).not.toBe(planted.id)
+    expect(team.value('alice', ['DB_PASSWORD', '--environment', 'production'])).toBe('prod-v2')
+  })
+})

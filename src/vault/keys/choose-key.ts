@@ -5,6 +5,7 @@
 // the writer makes a new key sealed to today's readers. So a key planted by a member who may
 // not read the scope, or held by someone who lost access since, never protects a new value.
 import {wipe} from '../../crypto/index.js'
+import {SecretsError} from '../../errors.js'
 import {type Scoped, describeScope} from '../../scope.js'
 import type {Member} from '../access/access-state.js'
 import {scopeKey} from '../access/history.js'
@@ -72,13 +73,25 @@ function scopeKeyFor(session: VaultSession, scope: Scoped, readers: readonly Mem
   return {ref: op.id, key: fresh.key, inline: false}
 }
 
-/** The scope's current key if a writer may use it (see the file's comment), else undefined. */
+/**
+ * The scope's current key if a writer may use it (see the file's comment), else undefined. A
+ * copy sealed to this writer that does not open to the key's commitment (a box anyone can
+ * write) makes the key unusable, not the write impossible: the writer makes a new key.
+ */
 export function usableKey(session: VaultSession, scope: Scoped): number | undefined {
   const history = session.history
   const current = history.currentKey(scope)
   if (current === undefined || !canOpen(session, current)) return undefined
   const readers = new Set(history.readersOf(scope).map((r) => r.id))
-  return [...history.holders(current)].every((id) => readers.has(id)) ? current : undefined
+  if (![...history.holders(current)].every((id) => readers.has(id))) return undefined
+  try {
+    openKey(session, current, `the key of ${describeScope(scope)}`)
+  } catch (error) {
+    if (error instanceof SecretsError && error.code === 'INTEGRITY') return undefined
+    throw error
+  }
+
+  return current
 }
 
 /**
