@@ -49,6 +49,9 @@ secrets remove DB_PASSWORD
 step secrets list
 secrets list
 
+step 'secrets log   # every change is a signed operation naming the ones before it'
+secrets log
+
 cat > .gitlab-ci.yml <<'YAML'
 deploy:
   environment: production

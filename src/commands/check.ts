@@ -27,7 +27,7 @@ export default class Check extends BaseCommand {
       return result
     }
 
-    for (const s of exposed) this.say(`exposed: ${s.name} (environment ${s.environment}, branch ${s.branch}) could be read by a member who lost access`)
+    for (const s of exposed) this.say(`exposed: ${s.name} (environment ${s.environment}, branch ${s.branch}) can be read by ${s.exposedTo.length > 0 ? `${s.exposedTo.join(', ')}, who may no longer read it` : 'someone who may no longer read it (marked)'}`)
     for (const s of overdue) this.say(`overdue: ${s.name} (environment ${s.environment}, branch ${s.branch}) was due on ${s.rotation!.dueAt.slice(0, 10)}`)
     this.say(`hint: rotate them with \`secrets rotate NAME\``)
     if (this.jsonEnabled()) this.logJson(result)

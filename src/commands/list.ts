@@ -60,11 +60,11 @@ function table(secrets: SecretSummary[]): string {
 
 function historyTable(secret: SecretSummary, versions: HistoryEntry[]): string {
   const title = `${secret.name} (environment ${secret.environment}, branch ${secret.branch})`
-  const rows = versions.map((v) => [String(v.version), v.createdAt.replace('T', ' ').replace(/\.\d+Z$/, 'Z'), v.author, v.current ? 'current' : ''])
+  const rows = versions.map((v) => [String(v.version), v.createdAt.replace('T', ' ').replace(/\.\d+Z$/, 'Z'), v.author, [v.current && 'current', v.concurrent && 'written concurrently (CONFLICT)'].filter(Boolean).join(', ')])
   return `${title}\n${renderTable(['VERSION', 'CREATED', 'AUTHOR', ''], rows)}`
 }
 
 function flagsOf(s: SecretSummary): string {
-  const flags = [s.exposed && 'EXPOSED', s.variable && (s.file ? 'file-variable' : 'variable'), s.protected && 'protected', s.ref].filter(Boolean)
+  const flags = [s.conflict && 'CONFLICT', s.exposed && 'EXPOSED', s.variable && (s.file ? 'file-variable' : 'variable'), s.protected && 'protected', s.ref].filter(Boolean)
   return flags.length === 0 ? '-' : flags.join(',')
 }
