@@ -12,7 +12,7 @@ import {IdentityStore, type LoadedIdentity, identityFilePath} from './keychain/i
 import {type VaultConfig, loadConfig} from './vault/config.js'
 import {type VaultLocation, locateVault} from './vault/locate.js'
 import {SqliteStore} from './vault/sqlite-store.js'
-import type {SecretStore, VaultAdmin} from './vault/store.js'
+import type {SecretStore, VaultAdmin} from './vault/secret-store.js'
 
 export interface ContextOptions {
   env: Env

@@ -5,6 +5,7 @@ import {Flags} from '@oclif/core'
 import {BaseCommand} from '../base-command.js'
 import {configDir, vaultLocation} from '../command-context.js'
 import {SecretsError, usage} from '../errors.js'
+import {type GitCleanup, removeGitIntegration} from '../git/integration.js'
 import {type DisableResult, disableVault} from '../vault/disable-vault.js'
 
 export default class Disable extends BaseCommand {
@@ -18,7 +19,7 @@ export default class Disable extends BaseCommand {
     force: Flags.boolean({summary: 'Do not ask for confirmation.'}),
   }
 
-  async run(): Promise<DisableResult> {
+  async run(): Promise<DisableResult & {git?: GitCleanup}> {
     const {flags} = await this.parse(Disable)
     const location = vaultLocation(this.context(flags.vault))
     const expected = basename(location.repoRoot ?? process.cwd())
@@ -33,7 +34,7 @@ export default class Disable extends BaseCommand {
       if (typed.trim() !== expected) throw new SecretsError('ERROR', 'not confirmed: nothing was deleted')
     }
 
-    const result = disableVault(location.path, location.repoRoot, configDir(this.env))
+    const result = {...disableVault(location.path, configDir(this.env)), git: location.repoRoot ? removeGitIntegration(location.repoRoot) : undefined}
     this.say(`deleted the vault ${location.path} and every secret in it; this cannot be undone`)
     this.say('commit the deletion to remove it for everyone (older commits still hold the encrypted vault)')
     return result

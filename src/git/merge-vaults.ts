@@ -10,23 +10,15 @@ import {basename, dirname, join} from 'node:path'
 
 import {SecretsError} from '../errors.js'
 import {openVaultFile} from '../vault/store/database.js'
-import {historyOf, loadHistory} from '../vault/store/load-history.js'
+import {historyOf, loadHistory} from '../vault/load-history.js'
 import {type StoredOp, insertMissingOps, readOps} from '../vault/store/op-table.js'
 import {SCHEMA_VERSION} from '../vault/store/schema.js'
 import {type Format1MergeReport, mergeFormat1} from './format1/merge-format1.js'
+import type {MergeFiles} from './merge-files.js'
 import {type HistoryMergeFindings, findHistoryMergeFindings} from './merge-findings.js'
 import {type VaultProbe, probeVaultFile} from './vault-file.js'
 
-export interface MergeFiles {
-  /** The common ancestor (`%O`); may be empty or missing when the file is new on both sides. */
-  base: string
-  /** Our side (`%A`): the result is written here. */
-  ours: string
-  /** Their side (`%B`). */
-  theirs: string
-  /** The path in the repository (`%P`), for messages. */
-  path?: string
-}
+export type {MergeFiles} from './merge-files.js'
 
 export interface HistoryMergeReport extends HistoryMergeFindings {
   format: 2

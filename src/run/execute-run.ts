@@ -8,7 +8,7 @@ import type {Job} from '../ci/gitlab/types.js'
 import type {Env} from '../env.js'
 import {notFound, usage} from '../errors.js'
 import {wipe} from '../crypto/index.js'
-import type {SecretStore} from '../vault/store.js'
+import type {SecretStore} from '../vault/secret-store.js'
 
 export interface ExecuteOptions {
   plan: RunPlan

@@ -1,7 +1,6 @@
 import {existsSync, readdirSync, rmSync} from 'node:fs'
 import {dirname, join} from 'node:path'
 
-import {type GitCleanup, removeGitIntegration} from '../git/integration.js'
 import {SecretsError} from '../errors.js'
 import {CONFIG_FILE} from './config.js'
 import {openVaultFile} from './store/database.js'
@@ -11,15 +10,14 @@ export interface DisableResult {
   path: string
   vaultId: string
   deleted: string[]
-  git?: GitCleanup
 }
 
 /**
- * Deletes the vault and what `enable` wrote beside it (its journals, `.secrets/.gitignore`),
- * then the git attributes and config `enable` added. A `.secrets/config.yml` the team wrote
- * is deleted too: it configures only this vault.
+ * Deletes the vault and what `enable` wrote beside it (its journals, `.secrets/.gitignore`).
+ * A `.secrets/config.yml` the team wrote is deleted too: it configures only this vault. (The
+ * command then takes out the git attributes and config `enable` added.)
  */
-export function disableVault(path: string, repoRoot: string | undefined, configDir?: string): DisableResult {
+export function disableVault(path: string, configDir?: string): DisableResult {
   if (!existsSync(path)) throw new SecretsError('NO_VAULT', `no vault at ${path}`, 'nothing to disable')
   // Open it first: refuse to delete a file that is not a vault (either format).
   const file = openVaultFile(path, {readonly: true, format1: true})
@@ -39,5 +37,5 @@ export function disableVault(path: string, repoRoot: string | undefined, configD
   // This computer's pin of the vault's history: used by this vault only.
   const pin = configDir ? removePin(configDir, vaultId) : undefined
   if (pin) deleted.push(pin)
-  return {path, vaultId, deleted, git: repoRoot ? removeGitIntegration(repoRoot) : undefined}
+  return {path, vaultId, deleted}
 }

@@ -5,7 +5,7 @@ import {type Identity, randomId, wipe} from '../crypto/index.js'
 import {newKey} from './keys/key-material.js'
 import {VaultSession} from './session.js'
 import {openVaultFile} from './store/database.js'
-import {loadHistory} from './store/load-history.js'
+import {loadHistory} from './load-history.js'
 
 export interface EnableResult {
   path: string

@@ -10,13 +10,13 @@ import {rmSync} from 'node:fs'
 import {type Identity, wipe} from '../crypto/index.js'
 import {denied} from '../errors.js'
 import type {Member} from './access/access-state.js'
-import {describeOp} from './access/describe.js'
+import {describeOp, describeOpText} from './access/describe.js'
 import {History} from './access/history.js'
 import {type VaultFile, createVaultFile, openVaultFile} from './store/database.js'
-import {loadHistory} from './store/load-history.js'
+import {loadHistory} from './load-history.js'
 import {type OpData, type Operation, decodeOperation, encodeOperation, signOperation} from './store/operations.js'
 import {countOps, insertOp} from './store/op-table.js'
-import {type PinCheck, type PinScope, checkPins, writePin} from './store/pins.js'
+import {type PinCheck, type PinScope, type PinView, checkPins, writePin} from './store/pins.js'
 
 export interface SessionOptions {
   now: Date
@@ -95,7 +95,7 @@ export class VaultSession {
       throw error
     }
 
-    if (options.configDir) writePin(session.history, vaultId, options.configDir, scopeOf(options))
+    if (options.configDir) writePin(pinView(session.history), vaultId, options.configDir, scopeOf(options))
     return session
   }
 
@@ -150,7 +150,7 @@ export class VaultSession {
         return work()
       })
       .immediate()
-    if (this.options.configDir) writePin(this.history, this.vaultId, this.options.configDir, scopeOf(this.options))
+    if (this.options.configDir) writePin(pinView(this.history), this.vaultId, this.options.configDir, scopeOf(this.options))
     return result
   }
 
@@ -209,7 +209,7 @@ export class VaultSession {
     const {configDir, trust, warn, note} = this.options
     const history = this.history
     const scope = scopeOf(this.options)
-    const check = checkPins(history, this.vaultId, this.path, configDir, scope, trust, acceptLoss)
+    const check = checkPins(pinView(history), this.vaultId, this.path, configDir, scope, trust, acceptLoss)
     this.pinCheck = check
     const nameOf = (id: string | null) => history.memberName(id)
     if (check.firstUse && !trust && configDir) {
@@ -219,9 +219,22 @@ export class VaultSession {
       note?.(`the vault on ${where} lacks ${check.elsewhere.length} operation(s) this computer saw on other branches (${check.elsewhere.slice(0, 2).map((o) => o.what).join('; ')}): it is trusted as found`)
     }
 
-    for (const v of check.newlyVoided.slice(0, 5)) warn?.(`ignored operation ${describeOp(v.op, nameOf)}: ${v.reason}`)
+    const newlyVoided = new Set(check.newlyVoided)
+    const voided = history.voided().filter((v) => newlyVoided.has(v.op.id))
+    for (const v of voided.slice(0, 5)) warn?.(`ignored operation ${describeOp(v.op, nameOf)}: ${v.reason}`)
     if (check.newlyVoided.length > 5) warn?.(`… and ${check.newlyVoided.length - 5} more operations that do not count (\`secrets log\` lists them)`)
-    if (!readonly && configDir) writePin(history, this.vaultId, configDir, scope)
+    if (!readonly && configDir) writePin(pinView(history), this.vaultId, configDir, scope)
+  }
+}
+
+/** What this computer's pins need of a history. */
+export function pinView(history: History): PinView {
+  const nameOf = (id: string | null) => history.memberName(id)
+  return {
+    has: (id) => history.indexOf(id) !== undefined,
+    ids: history.ops.map((op) => op.id),
+    heads: () => history.heads.map((id) => ({id, what: describeOpText(history.op(history.indexOf(id)!), nameOf)})),
+    voided: history.voided().map((v) => v.op.id),
   }
 }
 

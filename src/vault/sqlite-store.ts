@@ -15,7 +15,7 @@ import {rotateSecret} from './secrets/rotate.js'
 import {type Selector, resolveSecret, selectExact} from './secrets/select.js'
 import {type SecretSummary, summarize} from './secrets/summary.js'
 import {type SessionOptions, VaultSession} from './session.js'
-import type {RevealedSecret, SecretStore, VaultAdmin} from './store.js'
+import type {RevealedSecret, SecretStore, VaultAdmin} from './secret-store.js'
 
 export interface SqliteStoreOptions extends SessionOptions {
   maxValueBytes: number

@@ -4,7 +4,7 @@
 import Database from 'better-sqlite3'
 
 import {Identity, Recipient, encryptOpValue, generateDataKey, keyCommitment} from '../../src/crypto/index.js'
-import {historyOf} from '../../src/vault/store/load-history.js'
+import {historyOf} from '../../src/vault/load-history.js'
 import {type InlineKey, type OpData, type Operation, decodeOperation, encodeOperation, signOperation} from '../../src/vault/store/operations.js'
 import {readOps} from '../../src/vault/store/op-table.js'
 

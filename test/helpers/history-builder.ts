@@ -4,7 +4,7 @@
 // vault would after loading them, `rows()` gives them as the ops table holds them.
 import {Identity, generateDataKey, keyCommitment} from '../../src/crypto/index.js'
 import {History} from '../../src/vault/access/history.js'
-import {historyOf} from '../../src/vault/store/load-history.js'
+import {historyOf} from '../../src/vault/load-history.js'
 import {type OpData, type Operation, decodeOperation, encodeOperation, signOperation} from '../../src/vault/store/operations.js'
 import type {StoredOp} from '../../src/vault/store/op-table.js'
 import type {Action, Role} from '../../src/vault/validate.js'

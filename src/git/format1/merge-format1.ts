@@ -8,7 +8,7 @@ import {basename, dirname, join} from 'node:path'
 
 import {SecretsError} from '../../errors.js'
 import type {Database} from '../../vault/store/database.js'
-import type {MergeFiles} from '../merge-vaults.js'
+import type {MergeFiles} from '../merge-files.js'
 import {probeVaultFile, quoteId} from '../vault-file.js'
 import {FORMAT1_LATEST, openFormat1} from '../../vault/upgrade/format1/format1-database.js'
 import {type MergeFindings, findMergeFindings} from './merge-findings.js'

@@ -7,7 +7,7 @@ import {denied, integrity} from '../../errors.js'
 import {type Scoped, describeScope} from '../../scope.js'
 import type {Member} from '../access/access-state.js'
 import type {InlineKey, Sealed} from '../store/operations.js'
-import {RESTORE_HINT} from '../store/load-history.js'
+import {RESTORE_HINT} from '../store/verified-ops.js'
 import type {VaultSession} from '../session.js'
 
 export interface NewKey {

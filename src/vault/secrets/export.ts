@@ -1,7 +1,6 @@
 import {mostSpecific} from '../../scope.js'
 import type {ExportedSecret} from '../../formats/imported-secret.js'
 import type {SecretSummary} from './summary.js'
-import type {SecretStore} from '../store.js'
 
 export interface ExportScope {
   environment?: string
@@ -26,7 +25,13 @@ export function selectForExport(secrets: readonly SecretSummary[], scope: Export
   return chosen
 }
 
-export function exportSecrets(store: SecretStore, scope: ExportScope): ExportedSecret[] {
+/** What an export reads: any SecretStore. */
+export interface ExportSource {
+  list(): SecretSummary[]
+  valueOf(secret: {name: string; environment: string; branch: string}): Uint8Array
+}
+
+export function exportSecrets(store: ExportSource, scope: ExportScope): ExportedSecret[] {
   return selectForExport(store.list(), scope).map((s) => ({
     name: s.name,
     value: store.valueOf(s),

@@ -3,7 +3,7 @@ import {integrity} from '../../errors.js'
 import {describeSecret} from '../../scope.js'
 import type {SecretRecord} from '../access/history.js'
 import {openKey} from '../keys/key-material.js'
-import {RESTORE_HINT} from '../store/load-history.js'
+import {RESTORE_HINT} from '../store/verified-ops.js'
 import type {VaultSession} from '../session.js'
 import {requireRight} from './rights.js'
 

@@ -10,8 +10,6 @@ import {existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync} 
 import {join} from 'node:path'
 
 import {integrity, usage} from '../../errors.js'
-import {describeOpText} from '../access/describe.js'
-import type {History} from '../access/history.js'
 import {shortId} from './operations.js'
 
 export interface PinnedOp {
@@ -35,6 +33,18 @@ interface Pin {
 /** Where pins apply: a branch name, `-` outside git; undefined (a detached HEAD) pins nothing. */
 export type PinScope = string | undefined
 
+/** What pins need of a history (the session builds it from the judged history). */
+export interface PinView {
+  /** Whether the history holds the operation. */
+  has(id: string): boolean
+  /** Every operation id (for SECRETS_TRUST's prefixes). */
+  ids: readonly string[]
+  /** The current heads, with how to name each. */
+  heads(): PinnedOp[]
+  /** Operations that do not count. */
+  voided: readonly string[]
+}
+
 export function pinPath(configDir: string, vaultId: string): string {
   return join(configDir, 'secrets', 'pins', `${vaultId}.json`)
 }
@@ -47,7 +57,7 @@ export interface PinCheck {
   /** Heads pinned for this branch that this vault lacks: refused unless accepted. */
   lost: PinnedOp[]
   /** Operations that do not count and that this computer had not warned about yet. */
-  newlyVoided: ReturnType<History['voided']>
+  newlyVoided: string[]
 }
 
 /** Whether this computer has seen this vault in format 2 (a format-1 copy of it would be a rollback). */
@@ -59,11 +69,11 @@ export function hasFormat2Pin(configDir: string, vaultId: string): boolean {
  * Compares the history with this computer's pins. Throws when it lost a head pinned for this
  * branch (unless `accept`, for `secrets trust`), or lacks a SECRETS_TRUST checkpoint.
  */
-export function checkPins(history: History, vaultId: string, vaultPath: string, configDir: string | undefined, scope: PinScope, trust: string | undefined, accept = false): PinCheck {
+export function checkPins(history: PinView, vaultId: string, vaultPath: string, configDir: string | undefined, scope: PinScope, trust: string | undefined, accept = false): PinCheck {
   if (trust !== undefined && trust.trim() !== '') checkTrust(history, vaultPath, trust)
   if (configDir === undefined) return {firstUse: false, elsewhere: [], lost: [], newlyVoided: []}
   const pin = readPin(pinPath(configDir, vaultId))
-  const missing = (heads: readonly PinnedOp[]) => heads.filter((head) => history.indexOf(head.id) === undefined)
+  const missing = (heads: readonly PinnedOp[]) => heads.filter((head) => !history.has(head.id))
   const own = scope === undefined ? undefined : pin?.branches[scope]
   const lost = missing(own?.heads ?? [])
   if (lost.length > 0 && !accept) {
@@ -76,19 +86,15 @@ export function checkPins(history: History, vaultId: string, vaultPath: string, 
   const others = Object.entries(pin?.branches ?? {}).filter(([name]) => name !== scope)
   const elsewhere = own ? [] : dedupe(others.flatMap(([, branch]) => missing(branch.heads)))
   const warned = new Set([...(own?.voided ?? []), ...(own ? [] : others.flatMap(([, branch]) => branch.voided))])
-  return {firstUse: pin === undefined, elsewhere, lost, newlyVoided: history.voided().filter((v) => !warned.has(v.op.id))}
+  return {firstUse: pin === undefined, elsewhere, lost, newlyVoided: history.voided.filter((id) => !warned.has(id))}
 }
 
 /** Remembers the current heads for this branch (and the voided operations warned about). */
-export function writePin(history: History, vaultId: string, configDir: string, scope: PinScope): void {
+export function writePin(history: PinView, vaultId: string, configDir: string, scope: PinScope): void {
   if (scope === undefined) return
   const path = pinPath(configDir, vaultId)
-  const nameOf = (id: string | null) => history.memberName(id)
   const pin: Pin = readPin(path) ?? {vaultId, format: 2, branches: {}}
-  pin.branches[scope] = {
-    heads: [...history.heads].sort().map((id) => ({id, what: describeOpText(history.op(history.indexOf(id)!), nameOf)})),
-    voided: history.voided().map((v) => v.op.id).sort(),
-  }
+  pin.branches[scope] = {heads: history.heads().sort((a, b) => (a.id < b.id ? -1 : 1)), voided: [...history.voided].sort()}
   const text = `${JSON.stringify(pin, null, 1)}\n`
   if (existsSync(path) && readFileSync(path, 'utf8') === text) return
   mkdirSync(join(configDir, 'secrets', 'pins'), {recursive: true, mode: 0o700})
@@ -121,13 +127,13 @@ function dedupe(ops: PinnedOp[]): PinnedOp[] {
 }
 
 /** SECRETS_TRUST: operation ids (or prefixes of at least 12 hex digits) the vault must hold. */
-function checkTrust(history: History, vaultPath: string, trust: string): void {
+function checkTrust(history: PinView, vaultPath: string, trust: string): void {
   for (const wanted of trust.split(/[\s,]+/).filter(Boolean)) {
     if (!/^[0-9a-f]{12,64}$/.test(wanted)) {
       throw usage(`SECRETS_TRUST must list operation ids (12 to 64 hex digits): ${JSON.stringify(wanted.slice(0, 70))}`, '`secrets log` prints the checkpoint to pin')
     }
 
-    if (!history.ops.some((op) => op.id.startsWith(wanted))) {
+    if (!history.ids.some((id) => id.startsWith(wanted))) {
       throw integrity(
         `the vault ${vaultPath} does not hold the trusted checkpoint ${wanted.slice(0, 12)} (SECRETS_TRUST)`,
         'its history was rolled back below the checkpoint, or this is another vault; restore a copy that holds it',

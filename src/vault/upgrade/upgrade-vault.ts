@@ -12,9 +12,9 @@ import {integrity} from '../../errors.js'
 import {secretKey} from '../../scope.js'
 import type {KeyChoices} from '../keys/choose-key.js'
 import {appendVersion} from '../secrets/write-value.js'
-import {VaultSession} from '../session.js'
+import {VaultSession, pinView} from '../session.js'
 import {openVaultFile} from '../store/database.js'
-import {loadHistory} from '../store/load-history.js'
+import {loadHistory} from '../load-history.js'
 import type {MemberSpec} from '../store/operations.js'
 import {hasFormat2Pin, writePin} from '../store/pins.js'
 import {openFormat1} from './format1/format1-database.js'
@@ -119,7 +119,7 @@ function writeFormat2(path: string, snapshot: Format1Snapshot, identity: Identit
     }
 
     renameSync(temp, path)
-    if (options.configDir) writePin(history, snapshot.vaultId, options.configDir, options.pinScope)
+    if (options.configDir) writePin(pinView(history), snapshot.vaultId, options.configDir, options.pinScope)
   } finally {
     for (const leftover of [temp, `${temp}-journal`]) rmSync(leftover, {force: true})
   }

@@ -8,7 +8,7 @@ import {denied, integrity} from '../../../errors.js'
 import {type Scoped, describeSecret} from '../../../scope.js'
 import {AccessState, type Member, type Rule} from '../../access/access-state.js'
 import type {Database} from '../../store/database.js'
-import {RESTORE_HINT} from '../../store/load-history.js'
+import {RESTORE_HINT} from '../../store/verified-ops.js'
 import type {Action} from '../../validate.js'
 import {
   type DataKeyRow, type ExposureRow, type LogRow, type MemberRow, type SecretRow, type Signed, type TombstoneRow, type VersionRow,

@@ -1,24 +1,17 @@
-// From the rows of `ops` to a judged history. Everything here is about the bytes: each
-// operation's id is the hash of its body, its signature is its author's, it belongs to this
-// vault, and every parent it names is present. Any failure refuses the whole vault (an
-// integrity error naming the operation): only someone editing the file outside secrets can
-// produce one. What the author was allowed to do is judged afterwards (access/judge.ts), and
-// an operation that fails that is ignored, not fatal.
+// From the rows of `ops` to operations whose bytes are what they claim. Everything here is
+// about the bytes: each operation's id is the hash of its body, its signature is its author's,
+// it belongs to this vault, and there is one vault.create. Any failure refuses the whole vault
+// (an integrity error naming the operation): only someone editing the file outside secrets can
+// produce one. What the author was allowed to do is judged afterwards (access/judge.ts), and an
+// operation that fails that is ignored, not fatal.
 import {Recipient} from '../../crypto/index.js'
 import {SecretsError, integrity} from '../../errors.js'
-import {MissingParentError} from '../access/dag.js'
-import {History} from '../access/history.js'
 import {type Operation, OperationFormatError, decodeOperation, shortId, verifyOperation} from './operations.js'
-import {type StoredOp, readOps} from './op-table.js'
-import type {Database} from './schema.js'
+import type {StoredOp} from './op-table.js'
 
 export const RESTORE_HINT = 'the vault file was changed outside secrets; restore it from git (git checkout -- .secrets/vault.db)'
 
-export function loadHistory(db: Database, vaultId: string): History {
-  return historyOf(readOps(db), vaultId)
-}
-
-export function historyOf(rows: readonly StoredOp[], vaultId: string): History {
+export function verifiedOps(rows: readonly StoredOp[], vaultId: string): Operation[] {
   const ops = rows.map(decode)
   const creations = ops.filter((op) => op.kind === 'vault.create')
   if (creations.length !== 1) {
@@ -28,18 +21,7 @@ export function historyOf(rows: readonly StoredOp[], vaultId: string): History {
   const foreign = ops.find((op) => op.vault !== vaultId)
   if (foreign) throw integrity(`integrity check failed for operation ${shortId(foreign.id)}: it belongs to another vault`, RESTORE_HINT)
   verifySignatures(ops)
-  try {
-    return History.of(ops)
-  } catch (error) {
-    if (error instanceof MissingParentError) {
-      throw integrity(
-        `integrity check failed: operation ${shortId(error.id)} names a parent ${shortId(error.parent)} that is not in the vault (an operation was deleted)`,
-        RESTORE_HINT,
-      )
-    }
-
-    throw error
-  }
+  return ops
 }
 
 function decode(row: StoredOp): Operation {

@@ -1,0 +1,29 @@
+// A vault's judged history, from its file or its rows: the bytes verified (store/), then judged
+// (access/). A parent that is not in the file means an operation was deleted.
+import {integrity} from '../errors.js'
+import {MissingParentError} from './access/dag.js'
+import {History} from './access/history.js'
+import {type StoredOp, readOps} from './store/op-table.js'
+import {shortId} from './store/operations.js'
+import type {Database} from './store/schema.js'
+import {RESTORE_HINT, verifiedOps} from './store/verified-ops.js'
+
+export function loadHistory(db: Database, vaultId: string): History {
+  return historyOf(readOps(db), vaultId)
+}
+
+export function historyOf(rows: readonly StoredOp[], vaultId: string): History {
+  const ops = verifiedOps(rows, vaultId)
+  try {
+    return History.of(ops)
+  } catch (error) {
+    if (error instanceof MissingParentError) {
+      throw integrity(
+        `integrity check failed: operation ${shortId(error.id)} names a parent ${shortId(error.parent)} that is not in the vault (an operation was deleted)`,
+        RESTORE_HINT,
+      )
+    }
+
+    throw error
+  }
+}
