@@ -7,7 +7,7 @@ import type {Identity} from './crypto/identity.js'
 import {loadSodium} from './crypto/sodium.js'
 import {type Env, SECRETS_TRUST} from './env.js'
 import {noIdentity} from './errors.js'
-import {currentBranch, headBranch} from './git/repository.js'
+import {currentBranch, headBranches} from './git/repository.js'
 import {IdentityStore, type LoadedIdentity, identityFilePath} from './keychain/identity-store.js'
 import {type VaultConfig, loadConfig} from './vault/config.js'
 import {type VaultLocation, locateVault} from './vault/locate.js'
@@ -74,7 +74,7 @@ export function configDir(env: Env): string {
   return env.XDG_CONFIG_HOME || join(env.HOME || homedir(), '.config')
 }
 
-/** The branch this computer's pins of the vault apply to (see store/pins.ts). */
-export function pinScope(location: VaultLocation): string | undefined {
-  return location.repoRoot ? headBranch(location.repoRoot) : '-'
+/** The branches this computer's pins of the vault apply to (see store/pins.ts). */
+export function pinScope(location: VaultLocation): string[] {
+  return location.repoRoot ? headBranches(location.repoRoot) : ['-']
 }

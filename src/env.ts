@@ -13,8 +13,7 @@ export const SECRETS_KEYCHAIN = 'SECRETS_KEYCHAIN'
 /** The keychain service name (default `secrets`); separate names keep separate identities. */
 export const SECRETS_KEYCHAIN_SERVICE = 'SECRETS_KEYCHAIN_SERVICE'
 /**
- * Operation ids (comma-separated, or prefixes of at least 12 hex digits) the vault's history
- * must hold: a CI runner, which has never seen the vault before, pins a checkpoint this way
+ * Whole operation ids (64 hex digits, comma-separated) the vault's history must hold: a CI runner, which has never seen the vault before, pins a checkpoint this way
  * and refuses a history rolled back below it. `secrets log` prints the current one.
  */
 export const SECRETS_TRUST = 'SECRETS_TRUST'

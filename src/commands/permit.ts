@@ -57,6 +57,10 @@ export default class Permit extends BaseCommand {
       })
       this.say(`${result.action} ${result.principal}`)
       if (result.rekeyed) this.say('made new keys for the scopes they could read: values written from now on are out of their reach')
+      if (result.unshareable.length > 0) {
+        this.warning(`${result.unshareable.length} key(s) could not be shared with new readers: the copy sealed to you does not open to its commitment (${result.unshareable.map((id) => id.slice(0, 12)).join(', ')}; see \`secrets log\`)`)
+      }
+
       if (result.exposed.length > 0) this.say(`exposed until rotated: ${result.exposed.join(', ')} (\`secrets rotate NAME\`)`)
       if (result.identity) {
         this.say('the machine identity below is shown once: put it into a masked, protected CI/CD variable named SECRETS_IDENTITY')

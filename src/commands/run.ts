@@ -56,6 +56,14 @@ export default class Run extends BaseCommand {
     if (flags['dry-run']) {
       store.close()
       if (!this.jsonEnabled()) this.log(renderPlan(plan))
+      // The preview exits as the run would: a conflict, then a missing secret.
+      const ambiguous = plan.secrets.filter((s) => s.ambiguous)
+      if (ambiguous.length > 0) {
+        if (this.jsonEnabled()) this.logJson(publicPlan(plan))
+        this.say(`${ambiguous.length} secret(s) bound to several secrets: ${ambiguous.map((s) => `${s.variable} (${s.ambiguous!.join(', ')})`).join('; ')}`)
+        this.exit(ExitCode.CONFLICT)
+      }
+
       const missing = plan.secrets.filter((s) => !s.resolved)
       if (missing.length > 0) {
         if (this.jsonEnabled()) this.logJson(publicPlan(plan))

@@ -22,9 +22,11 @@ export default class Trust extends BaseCommand {
       now: now(this.env), configDir: configDir(this.env), pinScope: pinScope(location),
       trust: this.env[SECRETS_TRUST] || undefined, warn: context.warn, note: context.note,
     })
-    if (result.dropped.length === 0) this.say(`nothing to accept: the vault holds everything this computer has seen${result.branch ? ` on branch ${result.branch}` : ''}`)
+    const where = result.branches.length === 0 ? ' (a detached HEAD: nothing is pinned here)' : result.branches[0] === '-' ? '' : ` on branch ${result.branches.join(', ')}`
+    if (result.replaced) this.say(`accepted vault ${location.path} in place of vault ${result.replaced.slice(0, 8)}…, which this computer saw here before`)
     for (const op of result.dropped) this.say(`dropped ${shortId(op.id)} (${op.what})`)
-    if (result.dropped.length > 0) this.say(`this computer now trusts the vault as it is${result.branch && result.branch !== '-' ? ` on branch ${result.branch}` : ''}`)
+    if (result.dropped.length === 0 && !result.replaced) this.say(`nothing to accept: the vault holds everything this computer has seen${where}`)
+    else this.say(`this computer now trusts the vault as it is${where}`)
     return result
   }
 }

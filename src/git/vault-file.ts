@@ -6,7 +6,7 @@ import {createRequire} from 'node:module'
 
 import type BetterSqlite3 from 'better-sqlite3'
 
-import {APPLICATION_ID, type Database} from '../vault/store/database.js'
+import {APPLICATION_ID, type Database, VAULT_ID} from '../vault/store/database.js'
 import {FORMAT1_SCHEMA_VERSIONS} from '../vault/store/schema.js'
 
 const SQLITE_HEADER = Buffer.from('SQLite format 3\0', 'latin1')
@@ -26,6 +26,7 @@ export function probeVaultFile(path: string): VaultProbe {
     const schema = db.db.pragma('user_version', {simple: true}) as number
     const row = tableExists(db.db, 'meta') ? (db.db.prepare(`SELECT value FROM meta WHERE key = 'vault_id'`).get() as {value: string} | undefined) : undefined
     if (!row) return {kind: 'none', reason: 'a vault without an id'}
+    if (!VAULT_ID.test(row.value)) return {kind: 'none', reason: 'a vault with an id secrets never makes'}
     return {kind: 'vault', vaultId: row.value, schema, format: FORMAT1_SCHEMA_VERSIONS.includes(schema) ? 1 : 2}
   } finally {
     db.db.close()

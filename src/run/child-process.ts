@@ -25,11 +25,18 @@ export async function runChild(command: readonly string[], options: ChildOptions
   const stdout = options.stdout ?? process.stdout
   const stderr = options.stderr ?? process.stderr
 
-  const child = spawn(file, args, {
-    cwd: options.cwd,
-    env: options.env,
-    stdio: ['inherit', masking ? 'pipe' : 'inherit', masking ? 'pipe' : 'inherit'],
-  })
+  let child: ReturnType<typeof spawn>
+  try {
+    child = spawn(file, args, {
+      cwd: options.cwd,
+      env: options.env,
+      stdio: ['inherit', masking ? 'pipe' : 'inherit', masking ? 'pipe' : 'inherit'],
+    })
+  } catch (error) {
+    // Node's message for a bad environment quotes the value, which may be a secret: never pass it on.
+    const name = Object.entries(options.env).find(([, value]) => value?.includes('\0'))?.[0]
+    throw new SecretsError('ERROR', name ? `cannot start ${file}: the environment variable ${name} holds a NUL byte` : `cannot start ${file}: ${(error as NodeJS.ErrnoException).code ?? 'invalid arguments'}`)
+  }
 
   const forward = (signal: NodeJS.Signals) => () => {
     if (child.exitCode === null && child.signalCode === null) child.kill(signal)

@@ -6,7 +6,7 @@ import type {PlannedSecret} from './resolve-secrets.js'
 import {SecretFiles, runBaseDir} from './secret-files.js'
 import type {Job} from '../ci/gitlab/types.js'
 import type {Env} from '../env.js'
-import {notFound, usage} from '../errors.js'
+import {conflict, notFound, usage} from '../errors.js'
 import {wipe} from '../crypto/index.js'
 import type {SecretStore} from '../vault/secret-store.js'
 
@@ -22,8 +22,16 @@ export interface ExecuteOptions {
   mask: boolean
 }
 
-/** Stops the run before anything is spawned when a secret does not resolve. */
+/** Stops the run before anything is spawned when a secret does not resolve, or resolves to several. */
 export function requireResolved(plan: RunPlan): void {
+  const ambiguous = plan.secrets.find((s) => s.ambiguous)
+  if (ambiguous) {
+    throw conflict(
+      `resolving secrets: ${ambiguous.variable} (${asked(ambiguous)}) is bound to several secrets in environment ${ambiguous.scope!.environment}, branch ${ambiguous.scope!.branch}: ${ambiguous.ambiguous!.join(', ')}`,
+      'keep one binding: remove the others, or re-add them without --ref',
+    )
+  }
+
   const missing = plan.secrets.find((s) => !s.resolved)
   if (!missing) return
   throw notFound(
@@ -58,6 +66,11 @@ export async function executeRun(options: ExecuteOptions): Promise<number> {
   process.once('exit', cleanup)
   try {
     for (const {planned, value} of values) {
+      // An environment variable cannot hold a NUL byte, and the error Node would give quotes the value.
+      if (!planned.file && value.includes(0)) {
+        throw usage(`the value of ${planned.variable} holds a NUL byte, which an environment variable cannot carry`, `inject it as a file (file: true)${planned.provider === 'variable' ? ', `secrets add --variable --file`' : ''}`)
+      }
+
       env[planned.variable] = planned.file ? files!.write(planned.variable, value) : new TextDecoder().decode(value)
     }
 
@@ -71,6 +84,7 @@ export async function executeRun(options: ExecuteOptions): Promise<number> {
 
     return status
   } finally {
+    for (const {value} of values) wipe(value)
     cleanup()
     process.off('exit', cleanup)
   }

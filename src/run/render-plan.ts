@@ -18,6 +18,6 @@ function row(s: PlannedSecret): string[] {
     s.secret ?? '-',
     s.scope ? `${s.scope.environment} / ${s.scope.branch}` : '-',
     s.file ? 'file' : 'value',
-    s.resolved ? 'ok' : 'NOT FOUND',
+    s.ambiguous ? `AMBIGUOUS (${s.ambiguous.join(', ')})` : s.resolved ? 'ok' : 'NOT FOUND',
   ]
 }

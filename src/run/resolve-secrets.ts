@@ -25,6 +25,11 @@ export interface PlannedSecret {
   scope: {environment: string; branch: string} | null
   file: boolean
   resolved: boolean
+  /**
+   * Present when the reference is bound to several secrets of the same scope (written
+   * concurrently): their names. Nothing is injected; picking one could pick the wrong value.
+   */
+  ambiguous?: string[]
 }
 
 /**
@@ -46,8 +51,17 @@ export function planEntry(
     found = pick(usable.filter((s) => s.name === reference), scope)
   } else {
     reference = canonicalReference(expandFields(entry.source, variables))
-    const bound = `${entry.source.provider}:${reference}`
-    found = pick(usable.filter((s) => s.ref === bound), scope) ?? pick(usable.filter((s) => s.name === entry.variable), scope)
+    const bound = usable.filter((s) => s.ref === `${entry.source.provider}:${reference}`)
+    found = pick(bound, scope)
+    const rivals = found ? bound.filter((s) => s !== found && s.environment === found!.environment && s.branch === found!.branch) : []
+    if (found && rivals.length > 0) {
+      return {
+        variable: entry.variable, provider: entry.source.provider, reference, secret: null, scope: {environment: found.environment, branch: found.branch},
+        file: entry.file, resolved: false, ambiguous: [found, ...rivals].map((s) => s.name).sort(),
+      }
+    }
+
+    found ??= pick(usable.filter((s) => s.name === entry.variable), scope)
   }
 
   return {

@@ -35,7 +35,7 @@ export function disableVault(path: string, configDir?: string): DisableResult {
 
   if (existsSync(dir) && readdirSync(dir).length === 0) rmSync(dir, {recursive: true})
   // This computer's pin of the vault's history: used by this vault only.
-  const pin = configDir ? removePin(configDir, vaultId) : undefined
+  const pin = configDir ? removePin(configDir, vaultId, path) : undefined
   if (pin) deleted.push(pin)
   return {path, vaultId, deleted}
 }

@@ -27,7 +27,7 @@ tmp/
  * Creates the vault with `owner` as its first member, the `*`/`*` key sealed to them, and the
  * `.secrets/.gitignore` beside it. A vault that exists already is left exactly as it is.
  */
-export function enableVault(path: string, owner: Identity, ownerName: string, now: Date, pins: {configDir?: string; pinScope?: string} = {}): EnableResult {
+export function enableVault(path: string, owner: Identity, ownerName: string, now: Date, pins: {configDir?: string; pinScope?: readonly string[]} = {}): EnableResult {
   if (existsSync(path)) {
     const file = openVaultFile(path, {readonly: true})
     try {

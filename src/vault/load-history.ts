@@ -1,7 +1,7 @@
 // A vault's judged history, from its file or its rows: the bytes verified (store/), then judged
 // (access/). A parent that is not in the file means an operation was deleted.
 import {integrity} from '../errors.js'
-import {MissingParentError} from './access/dag.js'
+import {MissingParentError, TooWideError} from './access/dag.js'
 import {History} from './access/history.js'
 import {type StoredOp, readOps} from './store/op-table.js'
 import {shortId} from './store/operations.js'
@@ -22,6 +22,10 @@ export function historyOf(rows: readonly StoredOp[], vaultId: string): History {
         `integrity check failed: operation ${shortId(error.id)} names a parent ${shortId(error.parent)} that is not in the vault (an operation was deleted)`,
         RESTORE_HINT,
       )
+    }
+
+    if (error instanceof TooWideError) {
+      throw integrity(`the vault's history is too wide to judge (${error.entries} ancestry entries from ${ops.length} operations): no honest history is`, RESTORE_HINT)
     }
 
     throw error

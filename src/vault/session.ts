@@ -10,13 +10,14 @@ import {rmSync} from 'node:fs'
 import {type Identity, wipe} from '../crypto/index.js'
 import {denied} from '../errors.js'
 import type {Member} from './access/access-state.js'
+import type {Scoped} from '../scope.js'
 import {describeOp, describeOpText} from './access/describe.js'
 import {History} from './access/history.js'
 import {type VaultFile, createVaultFile, openVaultFile} from './store/database.js'
 import {loadHistory} from './load-history.js'
 import {type OpData, type Operation, decodeOperation, encodeOperation, signOperation} from './store/operations.js'
 import {countOps, insertOp} from './store/op-table.js'
-import {type PinCheck, type PinScope, type PinView, checkPins, writePin} from './store/pins.js'
+import {type PinCheck, type PinPlace, type PinScope, type PinView, checkPins, writePin} from './store/pins.js'
 
 export interface SessionOptions {
   now: Date
@@ -24,7 +25,7 @@ export interface SessionOptions {
   identity?: () => Identity
   /** The user's config directory, where this computer pins the vaults it has seen. */
   configDir?: string
-  /** The git branch the pins apply to (`-` outside git, the default); undefined on a detached HEAD: nothing pinned. */
+  /** The git branches the pins apply to (`['-']` outside git, the default; none on a detached HEAD no branch points at). */
   pinScope?: PinScope
   /** SECRETS_TRUST: checkpoints the history must hold. */
   trust?: string
@@ -95,7 +96,8 @@ export class VaultSession {
       throw error
     }
 
-    if (options.configDir) writePin(pinView(session.history), vaultId, options.configDir, scopeOf(options))
+    const place = placeOf(path, vaultId, options)
+    if (place) writePin(pinView(session.history), place)
     return session
   }
 
@@ -150,7 +152,8 @@ export class VaultSession {
         return work()
       })
       .immediate()
-    if (this.options.configDir) writePin(pinView(this.history), this.vaultId, this.options.configDir, scopeOf(this.options))
+    const place = placeOf(this.path, this.vaultId, this.options)
+    if (place) writePin(pinView(this.history), place)
     return result
   }
 
@@ -163,6 +166,16 @@ export class VaultSession {
   append(data: OpData, at: Date = this.now): Operation {
     const {identity, member} = this.me()
     return this.insert(member.id, data, identity, at)
+  }
+
+  /**
+   * Who may read a scope, for sealing keys and choosing one: the history's readers, less any
+   * member this computer has seen revoked in another history of this vault (a branch that lacks
+   * a revocation never gets a new value sealed to the revoked member from here).
+   */
+  readersOf(scope: Scoped): Member[] {
+    const revokedElsewhere = new Set(this.pinCheck?.revokedElsewhere ?? [])
+    return this.history.readersOf(scope).filter((m) => !revokedElsewhere.has(m.id))
   }
 
   /** A data key this session opened (by its key operation's id); wiped on close. */
@@ -206,24 +219,29 @@ export class VaultSession {
   }
 
   private checkPins(readonly: boolean, acceptLoss: boolean): void {
-    const {configDir, trust, warn, note} = this.options
+    const {trust, warn, note} = this.options
     const history = this.history
-    const scope = scopeOf(this.options)
-    const check = checkPins(pinView(history), this.vaultId, this.path, configDir, scope, trust, acceptLoss)
+    const place = placeOf(this.path, this.vaultId, this.options)
+    const check = checkPins(pinView(history), place, trust, acceptLoss)
     this.pinCheck = check
     const nameOf = (id: string | null) => history.memberName(id)
-    if (check.firstUse && !trust && configDir) {
+    if (check.firstUse && !trust && place) {
       note?.(`first use of this vault on this computer: its history (${history.ops.length} operations) is trusted as found, and from now on a copy that lost any of it is refused; in CI, pin a checkpoint with SECRETS_TRUST (see \`secrets log\`)`)
     } else if (check.elsewhere.length > 0) {
-      const where = scope === undefined ? 'a detached HEAD' : scope === '-' ? 'this copy' : `branch ${scope}`
+      const scopes = place?.scopes ?? []
+      const where = scopes.length === 0 ? 'a detached HEAD' : scopes[0] === '-' ? 'this copy' : `branch ${scopes.join(', ')}`
       note?.(`the vault on ${where} lacks ${check.elsewhere.length} operation(s) this computer saw on other branches (${check.elsewhere.slice(0, 2).map((o) => o.what).join('; ')}): it is trusted as found`)
+    }
+
+    if (check.revokedElsewhere.length > 0) {
+      warn?.(`this copy of the vault lacks the revocation of ${check.revokedElsewhere.map(nameOf).join(', ')} that this computer saw in another history: nothing written from here is sealed to them`)
     }
 
     const newlyVoided = new Set(check.newlyVoided)
     const voided = history.voided().filter((v) => newlyVoided.has(v.op.id))
     for (const v of voided.slice(0, 5)) warn?.(`ignored operation ${describeOp(v.op, nameOf)}: ${v.reason}`)
-    if (check.newlyVoided.length > 5) warn?.(`… and ${check.newlyVoided.length - 5} more operations that do not count (\`secrets log\` lists them)`)
-    if (!readonly && configDir) writePin(pinView(history), this.vaultId, configDir, scope)
+    if (voided.length > 5) warn?.(`… and ${voided.length - 5} more operations that do not count (\`secrets log\` lists them)`)
+    if (!readonly && place) writePin(pinView(history), place)
   }
 }
 
@@ -232,12 +250,12 @@ export function pinView(history: History): PinView {
   const nameOf = (id: string | null) => history.memberName(id)
   return {
     has: (id) => history.indexOf(id) !== undefined,
-    ids: history.ops.map((op) => op.id),
     heads: () => history.heads.map((id) => ({id, what: describeOpText(history.op(history.indexOf(id)!), nameOf)})),
     voided: history.voided().map((v) => v.op.id),
+    revoked: [...history.access.revoked],
   }
 }
 
-function scopeOf(options: SessionOptions): PinScope {
-  return 'pinScope' in options ? options.pinScope : '-'
+function placeOf(vaultPath: string, vaultId: string, options: SessionOptions): PinPlace | undefined {
+  return options.configDir ? {vaultId, vaultPath, configDir: options.configDir, scopes: options.pinScope ?? ['-']} : undefined
 }

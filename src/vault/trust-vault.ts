@@ -6,17 +6,19 @@ import type {PinnedOp} from './store/pins.js'
 
 export interface TrustResult {
   path: string
-  /** The branch the pins apply to; null on a detached HEAD (nothing is pinned there). */
-  branch: string | null
-  /** Operations this computer had seen on this branch that the vault no longer holds. */
+  /** The branches the pins apply to (none on a detached HEAD no branch points at). */
+  branches: string[]
+  /** Operations this computer had seen on these branches that the vault no longer holds. */
   dropped: PinnedOp[]
+  /** Another vault this computer had seen at this path, now replaced in its memory by this one. */
+  replaced: string | null
   heads: string[]
 }
 
 export function trustVault(path: string, options: SessionOptions): TrustResult {
   const session = VaultSession.open(path, options, {acceptLoss: true})
   try {
-    return {path, branch: options.pinScope ?? null, dropped: session.pinCheck?.lost ?? [], heads: session.history.heads}
+    return {path, branches: [...(options.pinScope ?? ['-'])], dropped: session.pinCheck?.lost ?? [], replaced: session.pinCheck?.replaced ?? null, heads: session.history.heads}
   } finally {
     session.close()
   }

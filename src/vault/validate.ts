@@ -23,8 +23,15 @@ export const ACTIONS: readonly Action[] = ['read', 'create', 'update', 'delete']
 
 export const isName = (name: unknown): name is string => typeof name === 'string' && NAME_PATTERN.test(name)
 
+/**
+ * `**` matches what `*` matches but would count as more specific (more characters), so a new
+ * secret in scope `**` would quietly win over the `*` one in every run: a run of wildcards is
+ * refused, in environment and branch scopes alike.
+ */
+const WILDCARD_RUN = '**'
+
 export function isEnvironmentScope(scope: unknown): scope is string {
-  return typeof scope === 'string' && ENVIRONMENT_PATTERN.test(scope) && scope.trim() === scope
+  return typeof scope === 'string' && ENVIRONMENT_PATTERN.test(scope) && scope.trim() === scope && !scope.includes(WILDCARD_RUN)
 }
 
 /** Branch scopes follow git's ref-name rules, plus `*` as the wildcard. */
@@ -38,7 +45,8 @@ export function isBranchScope(scope: unknown): scope is string {
     !scope.includes('@{') &&
     !scope.startsWith('/') &&
     !scope.endsWith('/') &&
-    !scope.endsWith('.lock')
+    !scope.endsWith('.lock') &&
+    !scope.includes(WILDCARD_RUN)
   )
 }
 
@@ -86,7 +94,7 @@ export function checkEnvironmentScope(scope: string): string {
   if (!isEnvironmentScope(scope)) {
     throw usage(
       `invalid environment scope: ${JSON.stringify(scope)}`,
-      'use letters, digits, spaces and - _ / $ { } . with * as a wildcard (e.g. production, review/*)',
+      'use letters, digits, spaces and - _ / $ { } . with * as a wildcard, one at a time (e.g. production, review/*)',
     )
   }
 
@@ -95,7 +103,7 @@ export function checkEnvironmentScope(scope: string): string {
 
 export function checkBranchScope(scope: string): string {
   if (!isBranchScope(scope)) {
-    throw usage(`invalid branch scope: ${JSON.stringify(scope)}`, 'use a branch name (main, release/1.2) or a pattern with * (release/*)')
+    throw usage(`invalid branch scope: ${JSON.stringify(scope)}`, 'use a branch name (main, release/1.2) or a pattern with one * at a time (release/*)')
   }
 
   return scope

@@ -87,7 +87,7 @@ describe('attack 1: a planted data key', () => {
     expect(team.value('alice', ['DB_PASSWORD', '--environment', 'production'])).toBe('prod-v3')
   })
 
-  it('a key made while its author could read, concurrently with losing read by a group change, counts but is never used once they cannot read', () => {
+  it('a key made while its author could read, concurrently with losing read by a group change, does not count, and is never used', () => {
     team.permit('bob', 'developer')
     team.permit('carol', 'developer')
     team.ok('alice', ['permit', 'group:devs', '--members', 'bob,carol', '--scopes', 'read'])
@@ -100,8 +100,9 @@ describe('attack 1: a planted data key', () => {
     team.commit('bob leaves devs')
     expect(team.merge('bob-keys').code).toBe(0)
 
-    // Bob could read production when he made it: it counts. It is still not a key to use.
-    expect(verdict(team.history(), planted.op.id).valid).toBe(true)
+    // Bob could read production in the history he made it in, but the group change took that away
+    // and his key did not see it: it does not count (and writers would not use it anyway).
+    expect(verdict(team.history(), planted.op.id)).toMatchObject({valid: false, reason: expect.stringContaining('an access change that operation did not see took the right away') as string})
     team.ok('alice', ['rotate', 'DB_PASSWORD', '--environment', 'production'], {input: 'prod-v2'})
     const history = team.history()
     expect(keyOfCurrent(history, PRODUCTION)).not.toBe(planted.op.id)

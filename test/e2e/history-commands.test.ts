@@ -101,14 +101,15 @@ describe('pins across branches, secrets trust and SECRETS_TRUST', () => {
     expect(team.ok('alice', ['trust']).stderr).toBe('nothing to accept: the vault holds everything this computer has seen on branch main\n')
   })
 
-  it('SECRETS_TRUST takes operation ids or prefixes of at least 12 hex digits, and refuses anything else', () => {
+  it('SECRETS_TRUST takes whole operation ids (comma-separated), and refuses anything else', () => {
     const head = team.history().heads[0]!
-    expect(team.run('alice', ['list'], {fresh: true, env: {SECRETS_TRUST: head.slice(0, 12)}}).code).toBe(0)
+    expect(team.run('alice', ['list'], {fresh: true, env: {SECRETS_TRUST: head}}).code).toBe(0)
     expect(team.run('alice', ['list'], {fresh: true, env: {SECRETS_TRUST: `${team.history().ops[0]!.id},${head}`}}).code).toBe(0)
-    const short = team.run('alice', ['list'], {fresh: true, env: {SECRETS_TRUST: head.slice(0, 8)}})
+    const short = team.run('alice', ['list'], {fresh: true, env: {SECRETS_TRUST: head.slice(0, 12)}})
     expect(short.code).toBe(ExitCode.USAGE)
-    expect(short.stderr.split('\n')[0]).toBe(`error: SECRETS_TRUST must list operation ids (12 to 64 hex digits): "${head.slice(0, 8)}"`)
+    expect(short.stderr.split('\n')[0]).toBe(`error: SECRETS_TRUST must list whole operation ids (64 hex digits): "${head.slice(0, 12)}"`)
     // A fresh clone with a checkpoint says nothing about trusting what it found: the checkpoint is the trust.
     expect(team.run('alice', ['list'], {fresh: true, env: {SECRETS_TRUST: head}}).stderr).toBe('')
   })
+
 })

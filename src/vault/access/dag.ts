@@ -3,9 +3,12 @@
 // smallest id first), the same on every replica. "Before" is ancestry, never time.
 //
 // Ancestry queries are answered with a chain decomposition: each operation extends the chain of
-// a parent it directly follows, or starts a new chain, and carries for every chain the highest
-// position of its ancestors there. A history without concurrent branches is one chain and costs
-// one number per operation.
+// a parent it directly follows, or starts a new chain, and knows for every other chain the
+// highest position of its ancestors there. That map is shared by every operation of a stretch
+// that only extends its chain, and made anew only where a chain starts or lines merge; a history
+// without concurrent branches is one chain and one empty map. A history made wide on purpose
+// (thousands of forks merged, then forked again) is refused with a clear error above a bound,
+// rather than allowed to exhaust memory.
 
 export interface DagNode {
   id: string
@@ -22,6 +25,17 @@ export class MissingParentError extends Error {
   }
 }
 
+/** The history is wider than the bound: made so on purpose, to exhaust the memory of whoever reads it. */
+export class TooWideError extends Error {
+  constructor(readonly entries: number) {
+    super(`the history is too wide to judge (${entries} ancestry entries)`)
+    this.name = 'TooWideError'
+  }
+}
+
+/** How many ancestry entries (chain, position) a history may need; honest ones need a handful per merge. */
+export const MAX_ANCESTRY_ENTRIES = 20_000_000
+
 export class Dag {
   private constructor(
     /** Ids in canonical order. */
@@ -31,8 +45,11 @@ export class Dag {
     readonly parents: readonly (readonly number[])[],
     private readonly chain: Int32Array,
     private readonly position: Int32Array,
-    private readonly clocks: readonly Int32Array[],
+    /** Other chains → the highest position of an ancestor there (shared along a stretch of one chain). */
+    private readonly others: readonly ReadonlyMap<number, number>[],
     readonly heads: readonly number[],
+    /** How many (chain, position) entries the ancestry index holds: linear in an honest history. */
+    readonly ancestryEntries: number,
   ) {}
 
   get size(): number {
@@ -40,7 +57,8 @@ export class Dag {
   }
 
   /** Throws MissingParentError when a node names a parent that is absent. */
-  static build(nodes: readonly DagNode[]): Dag {
+  static build(nodes: readonly DagNode[], options: {maxEntries?: number} = {}): Dag {
+    const maxEntries = options.maxEntries ?? MAX_ANCESTRY_ENTRIES
     const byId = new Map(nodes.map((n) => [n.id, n]))
     const children = new Map<string, string[]>()
     const waiting = new Map<string, number>()
@@ -77,8 +95,10 @@ export class Dag {
     const chain = new Int32Array(n)
     const position = new Int32Array(n)
     const tails: number[] = []
-    const clocks: Int32Array[] = []
+    const others: ReadonlyMap<number, number>[] = []
     const hasChild = new Uint8Array(n)
+    const none: ReadonlyMap<number, number> = new Map()
+    let entries = 0
     for (let i = 0; i < n; i++) {
       const ps = parents[i]!
       for (const p of ps) hasChild[p] = 1
@@ -95,26 +115,35 @@ export class Dag {
         tails[chain[i]!] = i
       }
 
-      const clock = new Int32Array(tails.length).fill(-1)
-      for (const p of ps) {
-        const pc = clocks[p]!
-        for (let c = 0; c < pc.length; c++) if (pc[c]! > clock[c]!) clock[c] = pc[c]!
+      if (chosen !== -1 && ps.length === 1) {
+        // Only extends its chain: the same ancestors elsewhere as its parent.
+        others.push(others[chosen]!)
+        continue
       }
 
-      clock[chain[i]!] = position[i]!
-      clocks.push(clock)
+      const map = new Map<number, number>()
+      for (const p of ps) {
+        for (const [c, pos] of others[p] ?? none) if (pos > (map.get(c) ?? -1)) map.set(c, pos)
+        if (position[p]! > (map.get(chain[p]!) ?? -1)) map.set(chain[p]!, position[p]!)
+      }
+
+      map.delete(chain[i]!)
+      entries += map.size
+      if (entries > maxEntries) throw new TooWideError(entries)
+      others.push(map.size === 0 ? none : map)
     }
 
     const heads = ids.map((_, i) => i).filter((i) => hasChild[i] === 0)
-    return new Dag(ids, indexOf, parents, chain, position, clocks, heads)
+    return new Dag(ids, indexOf, parents, chain, position, others, heads, entries)
   }
 
   /** Whether `a` is a strict ancestor of `b` (by index). */
   isAncestor(a: number, b: number): boolean {
     if (a >= b) return false
-    const clock = this.clocks[b]!
     const c = this.chain[a]!
-    return c < clock.length && clock[c]! >= this.position[a]!
+    // A chain is a path: a later position on a's own chain descends from a.
+    if (this.chain[b] === c) return this.position[b]! > this.position[a]!
+    return (this.others[b]!.get(c) ?? -1) >= this.position[a]!
   }
 
   /** Whether `a` is `b` or one of its ancestors. */

@@ -60,7 +60,11 @@ class Judge {
   private readonly memberIndex = new Map<string, number>()
   private readonly staticProblems: (string | null)[]
   private readonly chains: number[][]
-  private readonly verdicts: Verdict[] = []
+  private readonly verdicts: Verdict[]
+  /** Valid access operations, canonical order (decided before any data operation). */
+  private validAccess: number[] = []
+  /** The member who created the vault (and, in an upgraded vault, carried format 1 over). */
+  private creator?: string
   private effective = new Set<number>()
   private readonly revocationsOf = new Map<string, number[]>()
   /** Valid access operations among each operation's ancestors (shared arrays, never mutated). */
@@ -73,8 +77,10 @@ class Judge {
     private readonly dag: Dag,
     private readonly ops: readonly Operation[],
   ) {
+    this.verdicts = new Array<Verdict>(ops.length)
     ops.forEach((op, i) => {
       const data = op.data
+      if (data?.kind === 'vault.create') this.creator = op.id
       if (data?.kind === 'vault.create' || data?.kind === 'member.add') {
         this.members.set(op.id, {...data.member, id: op.id, addedBy: op.author, at: op.at})
         this.memberIndex.set(op.id, i)
@@ -98,9 +104,15 @@ class Judge {
       this.revocationsOf.set(target, [...(this.revocationsOf.get(target) ?? []), r])
     }
 
+    // Access operations first: whether they count never depends on keys or secrets, and every
+    // data operation is judged against them, those it saw and those it did not.
+    this.ops.forEach((op, i) => {
+      if (ACCESS_KINDS.has(op.kind)) this.verdicts[i] = this.verdict(i, graph)
+    })
+    this.validAccess = this.ops.flatMap((op, i) => (ACCESS_KINDS.has(op.kind) && this.verdicts[i]!.valid ? [i] : []))
     this.ops.forEach((op, i) => {
       this.accessAncestors.push(this.accessAncestorsOf(i))
-      this.verdicts.push(this.verdict(i, graph))
+      if (!ACCESS_KINDS.has(op.kind)) this.verdicts[i] = this.verdict(i, graph)
       const data = op.data
       if (this.verdicts[i]!.valid && (data?.kind === 'secret.set' || data?.kind === 'secret.remove')) {
         const key = secretKey(data)
@@ -160,6 +172,10 @@ class Judge {
       return `${author.name} (${role}) may not change access: only owners do`
     }
 
+    if (data.kind === 'secret.set' && data.origin !== null && op.author !== this.creator) {
+      return 'only the vault\'s creator carries versions over from format 1 (secrets upgrade)'
+    }
+
     if (data.kind === 'member.revoke') {
       const target = this.memberIndex.get(data.member)
       if (target === undefined || !this.dag.isAncestor(target, i)) return 'it revokes a member it had not seen added'
@@ -205,25 +221,37 @@ class Judge {
     const data = op.data!
     const author = this.members.get(op.author!)!
     const view = this.viewAt(i)
-    const may = (action: Action, scope: Scoped) => view.allows(author, action, scope)
-    const denied = (action: string, scope: Scoped) => `${author.name} (${author.role}) could not ${action} in ${describeScope(scope)} in the history it saw`
+    // A right counts only if no access change the operation did not see took it away: a
+    // backdated operation cannot be told apart from one written concurrently, for a rule or
+    // group change as for a revocation.
+    const unseen = this.unseenViewAt(i)
+    const may = (action: Action, scope: Scoped) => view.allows(author, action, scope) && unseen.allows(author, action, scope)
+    const denied = (action: Action, what: string, scope: Scoped) =>
+      view.allows(author, action, scope)
+        ? `${author.name} (${author.role}) could not ${what} in ${describeScope(scope)}: an access change that operation did not see took the right away`
+        : `${author.name} (${author.role}) could not ${what} in ${describeScope(scope)} in the history it saw`
 
     switch (data.kind) {
       case 'key.add':
         // Owners and maintainers re-key every scope; anyone else only scopes they may read.
-        return view.isMaintainer(author) || may('read', data) ? {valid: true} : {valid: false, reason: denied('make a key', data)}
+        return view.isMaintainer(author) || may('read', data) ? {valid: true} : {valid: false, reason: denied('read', 'make a key', data)}
       case 'key.share': {
         const key = this.keyOp(data.key, i)
         if (typeof key === 'string') return {valid: false, reason: key}
-        return view.isMaintainer(author) || may('read', key.scope) ? {valid: true} : {valid: false, reason: denied('share a key', key.scope)}
+        return view.isMaintainer(author) || may('read', key.scope) ? {valid: true} : {valid: false, reason: denied('read', 'share a key', key.scope)}
       }
 
       case 'secret.set': {
         const existing = this.secretAt(data, i, view)
         const action: Action = existing.live ? 'update' : 'create'
-        if (!may(action, data)) return {valid: false, reason: denied(`${action} secret ${data.name}`, data)}
+        if (!may(action, data)) return {valid: false, reason: denied(action, `${action} secret ${data.name}`, data)}
         if ((data.variable || existing.variable) && !view.isMaintainer(author)) {
           return {valid: false, reason: `${author.name} (${author.role}) may not add or change --variable secrets: maintainers and owners do`}
+        }
+
+        // A provider reference decides which secret a CI job gets: binding one redirects jobs.
+        if (data.ref !== null && data.ref !== existing.ref && !view.isMaintainer(author)) {
+          return {valid: false, reason: `${author.name} (${author.role}) may not bind provider references (--ref): maintainers and owners do`}
         }
 
         if (typeof data.key === 'string') {
@@ -240,7 +268,7 @@ class Judge {
       case 'secret.remove': {
         const existing = this.secretAt(data, i, view)
         if (!existing.live) return {valid: false, reason: `it removes secret ${data.name} (${describeScope(data)}), which did not exist in the history it saw`}
-        if (!may('delete', data)) return {valid: false, reason: denied(`delete secret ${data.name}`, data)}
+        if (!may('delete', data)) return {valid: false, reason: denied('delete', `delete secret ${data.name}`, data)}
         if (existing.variable && !view.isMaintainer(author)) return {valid: false, reason: `${author.name} (${author.role}) may not remove --variable secrets: maintainers and owners do`}
         return {valid: true}
       }
@@ -252,7 +280,7 @@ class Judge {
           return {valid: false, reason: 'it marks a version it had not seen'}
         }
 
-        return view.isMaintainer(author) || may('update', data) ? {valid: true} : {valid: false, reason: denied(`mark secret ${data.name} exposed`, data)}
+        return view.isMaintainer(author) || may('update', data) ? {valid: true} : {valid: false, reason: denied('update', `mark secret ${data.name} exposed`, data)}
       }
 
       default:
@@ -270,15 +298,15 @@ class Judge {
     return {index, scope: {environment: data.environment, branch: data.branch}}
   }
 
-  /** Whether a secret existed (and was a --variable) in the history operation i saw. */
-  private secretAt(secret: Scoped & {name: string}, i: number, view: AccessState): {live: boolean; variable: boolean} {
+  /** Whether a secret existed (and was a --variable, and its reference) in the history operation i saw. */
+  private secretAt(secret: Scoped & {name: string}, i: number, view: AccessState): {live: boolean; variable: boolean; ref: string | null} {
     const seen = (this.secretOps.get(secretKey(secret)) ?? []).filter((s) => this.dag.isAncestor(s, i))
     const state = secretState(this.dag, this.ops, this.verdicts, seen, (member) => {
       const m = this.members.get(member)
       return m !== undefined && view.allows(m, 'update', secret)
     })
     const winner = state.winner === undefined ? undefined : this.ops[state.winner]!.data
-    return {live: state.live, variable: winner?.kind === 'secret.set' && winner.variable}
+    return {live: state.live, variable: winner?.kind === 'secret.set' && winner.variable, ref: winner?.kind === 'secret.set' ? winner.ref : null}
   }
 
   /** The valid access operations among i's ancestors: shared with the parent when nothing changed. */
@@ -292,7 +320,15 @@ class Judge {
   }
 
   private viewAt(i: number): AccessState {
-    const list = this.accessAncestors[i]!
+    return this.viewOf(this.accessAncestors[i]!)
+  }
+
+  /** The valid access operations that are not descendants of i: those it saw, and those concurrent with it. */
+  private unseenViewAt(i: number): AccessState {
+    return this.viewOf(this.validAccess.filter((a) => a < i || (a !== i && !this.dag.isAncestor(i, a))))
+  }
+
+  private viewOf(list: number[]): AccessState {
     const key = list.join(',')
     let view = this.views.get(key)
     if (!view) {

@@ -39,7 +39,7 @@ export function keyForWriting(session: VaultSession, scope: Scoped, choices?: Ke
 
   const history = session.history
   const {member} = session.me()
-  const readers = history.readersOf(scope)
+  const readers = session.readersOf(scope)
   const what = `the key of ${describeScope(scope)}`
   if (!readers.some((r) => r.id === member.id)) {
     choices?.set(scopeKey(scope), {readers})
@@ -82,7 +82,7 @@ export function usableKey(session: VaultSession, scope: Scoped): number | undefi
   const history = session.history
   const current = history.currentKey(scope)
   if (current === undefined || !canOpen(session, current)) return undefined
-  const readers = new Set(history.readersOf(scope).map((r) => r.id))
+  const readers = new Set(session.readersOf(scope).map((r) => r.id))
   if (![...history.holders(current)].every((id) => readers.has(id))) return undefined
   try {
     openKey(session, current, `the key of ${describeScope(scope)}`)
@@ -100,7 +100,7 @@ export function usableKey(session: VaultSession, scope: Scoped): number | undefi
  */
 export function rekeyScopes(session: VaultSession, scopes: readonly Scoped[]): number {
   const history = session.history
-  const readers = scopes.map((scope) => history.readersOf(scope))
+  const readers = scopes.map((scope) => session.readersOf(scope))
   for (const [i, scope] of scopes.entries()) {
     const fresh = newKey(readers[i]!)
     session.append({kind: 'key.add', environment: scope.environment, branch: scope.branch, commitment: fresh.commitment, sealed: fresh.sealed})

@@ -34,6 +34,8 @@ export interface PermitResult {
   rekeyed: boolean
   /** Secrets whose current value someone who lost access can read: rotate them. */
   exposed: string[]
+  /** Keys that could not be shared with new readers: the copy sealed to you does not open to its commitment. */
+  unshareable: string[]
 }
 
 export function requireOwner(session: VaultSession, what: string): Member {
@@ -75,7 +77,7 @@ export function permit(session: VaultSession, request: PermitRequest): PermitRes
         .map((s) => describeSecret(s).replace(/^secret /, ''))
     }
 
-    shareWithReaders(session)
+    result.unshareable = shareWithReaders(session).skipped
     return result
   })
 }
@@ -121,7 +123,7 @@ function permitMember(session: VaultSession, request: PermitRequest): PermitResu
   if (request.actions) session.append({kind: 'rule.set', principal: principal.text, actions: request.actions, environment: request.environment, branch: request.branch})
   const text = identity?.toSecretText()
   identity?.wipe()
-  return {principal: principal.text, action: existing ? 'updated' : 'added', identity: text, recipient: recipient?.toString(), rekeyed: false, exposed: []}
+  return {principal: principal.text, action: existing ? 'updated' : 'added', identity: text, recipient: recipient?.toString(), rekeyed: false, exposed: [], unshareable: []}
 }
 
 function permitRuleOnly(session: VaultSession, request: PermitRequest): PermitResult {
@@ -142,7 +144,7 @@ function permitRuleOnly(session: VaultSession, request: PermitRequest): PermitRe
   }
 
   if (request.actions) session.append({kind: 'rule.set', principal: principal.text, actions: request.actions, environment: request.environment, branch: request.branch})
-  return {principal: principal.text, action: 'updated', rekeyed: false, exposed: []}
+  return {principal: principal.text, action: 'updated', rekeyed: false, exposed: [], unshareable: []}
 }
 
 function revoke(session: VaultSession, principal: Principal): PermitResult {
@@ -160,7 +162,7 @@ function revoke(session: VaultSession, principal: Principal): PermitResult {
     if (principal.kind === 'group') session.append({kind: 'group.set', group: principal.text, members: []})
   }
 
-  return {principal: principal.text, action: 'revoked', rekeyed: false, exposed: []}
+  return {principal: principal.text, action: 'revoked', rekeyed: false, exposed: [], unshareable: []}
 }
 
 function parseRecipient(text: string): Recipient {

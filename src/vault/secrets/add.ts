@@ -64,4 +64,5 @@ function refuse(session: VaultSession, input: NewSecret): void {
 
   requireRight(session, 'create', input)
   if (input.variable) requireVariableRight(session, 'add --variable secrets')
+  if (input.ref) requireVariableRight(session, 'bind provider references (--ref)', 'a provider reference decides which secret a CI job gets')
 }

@@ -14,10 +14,14 @@ export function requireRight(session: VaultSession, action: Action, target: Scop
   }
 }
 
-/** --variable secrets reach every matching run: like GitLab's CI/CD variables, maintainers and owners manage them. */
-export function requireVariableRight(session: VaultSession, what: string): void {
+/**
+ * What changes what every run gets — --variable secrets (injected into every matching run, like
+ * GitLab's CI/CD variables) and provider references (which secret a job's entry resolves to) —
+ * maintainers and owners manage.
+ */
+export function requireVariableRight(session: VaultSession, what: string, why = '--variable secrets are injected into every matching run'): void {
   const {member} = session.me()
   if (!session.history.access.isMaintainer(member)) {
-    throw denied(`${member.name} (${member.role}) may not ${what}: --variable secrets are injected into every matching run, so maintainers and owners manage them`)
+    throw denied(`${member.name} (${member.role}) may not ${what}: ${why}, so maintainers and owners manage them`)
   }
 }

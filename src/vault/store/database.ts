@@ -23,6 +23,9 @@ export interface VaultFile {
   schemaVersion: number
 }
 
+/** 16 random bytes in hex, as `enable` makes them. */
+export const VAULT_ID = /^[0-9a-f]{32}$/
+
 export const UPGRADE_HINT = 'an owner runs `secrets upgrade` once (on the main branch, after merging open branches), then commits .secrets/vault.db'
 
 /**
@@ -72,6 +75,8 @@ function inspect(db: Database, path: string, format1: boolean): VaultFile {
 
   const row = db.prepare(`SELECT value FROM meta WHERE key = 'vault_id'`).get() as {value: string} | undefined
   if (!row) throw integrity(`the vault ${path} has no id`)
+  // The id names files on this computer (pins): nothing but what `enable` makes.
+  if (!VAULT_ID.test(row.value)) throw integrity(`the vault ${path} has an id secrets never makes`, 'restore it from git (git checkout -- .secrets/vault.db)')
   return {db, path, vaultId: row.value, format: isFormat1 ? 1 : 2, schemaVersion: version}
 }
 

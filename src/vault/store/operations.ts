@@ -180,12 +180,12 @@ export function decodeOperation(id: string, body: Uint8Array, signature: Uint8Ar
   if (!hasExactly(value, ['v', 'vault', 'kind', 'author', 'at', 'parents', 'data'])) throw new OperationFormatError(id, 'its envelope has unknown or missing fields')
   const {vault, kind, author, at, parents, data} = value
   if (typeof kind !== 'string' || !(OP_KINDS as readonly string[]).includes(kind)) {
-    throw new OperationFormatError(id, `its kind ${JSON.stringify(kind)} is unknown to this secrets`, true)
+    throw new OperationFormatError(id, `its kind ${JSON.stringify(String(kind).slice(0, 40))} is unknown to this secrets (a newer secrets wrote it, or someone by hand)`, true)
   }
 
   if (typeof vault !== 'string' || vault === '') throw new OperationFormatError(id, 'it names no vault')
   if (!(author === null ? kind === 'vault.create' : typeof author === 'string' && ID_PATTERN.test(author))) throw new OperationFormatError(id, 'its author is not a member id')
-  if (typeof at !== 'string' || !ISO_TIME.test(at) || Number.isNaN(Date.parse(at))) throw new OperationFormatError(id, 'its time is not an ISO 8601 UTC time')
+  if (!isTime(at)) throw new OperationFormatError(id, 'its time is not an ISO 8601 UTC time')
   if (!Array.isArray(parents) || !parents.every((p) => typeof p === 'string' && ID_PATTERN.test(p))) throw new OperationFormatError(id, 'its parents are not operation ids')
   const sorted = [...new Set(parents as string[])].sort()
   if (sorted.length !== parents.length || sorted.some((p, i) => p !== parents[i])) throw new OperationFormatError(id, 'its parents are not sorted and unique')
@@ -266,7 +266,7 @@ function parseData(kind: OpKind, d: Fields): OpData | string {
       const ciphertext = bytes(d.ciphertext)
       if (!key || !nonce || !ciphertext || ciphertext.length < 16) return 'its key, nonce or ciphertext is malformed'
       const origin = d.origin
-      if (!(origin === null || (isObject(origin) && hasExactly(origin, ['author', 'at']) && typeof origin.author === 'string' && typeof origin.at === 'string' && ISO_TIME.test(origin.at)))) {
+      if (!(origin === null || (isObject(origin) && hasExactly(origin, ['author', 'at']) && isPrincipal(origin.author, ['user', 'machine']) && isTime(origin.at)))) {
         return 'its origin is malformed'
       }
 
@@ -323,6 +323,13 @@ function parseKeyRef(value: Json | undefined): string | InlineKey | undefined {
   const commitment = bytes(value.commitment, 32)
   const sealed = parseSealed(value.sealed)
   return commitment && sealed ? {commitment, sealed} : undefined
+}
+
+/** A real moment (2026-99-99 matches the pattern but is no date), between years 1970 and 9999. */
+function isTime(value: Json | undefined): value is string {
+  if (typeof value !== 'string' || !ISO_TIME.test(value)) return false
+  const time = Date.parse(value)
+  return !Number.isNaN(time) && new Date(time).toISOString().slice(0, 19) === value.slice(0, 19) && time >= 0
 }
 
 function isSecretName(d: Fields): d is Fields & SecretName {

@@ -1,13 +1,21 @@
-// What this computer has seen of each vault: the heads of its history, per git branch. Every
-// operation is hash-linked to its parents, so a present head vouches for all of its ancestors;
-// a copy of the vault that lost a head pinned for this branch lost operations (a revocation, a
-// removal, a rotation) and is refused, naming what is missing. Pins are per branch because
-// switching branches legitimately shows another history; on a branch this computer has not
-// pinned yet, the vault is trusted as found, and what it lacks of the other branches' pins is
-// said. A computer that has never seen a vault (a fresh clone, a CI runner) trusts what it
-// finds; CI pins a checkpoint instead, with SECRETS_TRUST.
-import {existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync} from 'node:fs'
-import {join} from 'node:path'
+// What this computer has seen of each vault, in the user's config directory:
+//
+// - per vault and git branch, the heads of its history. Every operation is hash-linked to its
+//   parents, so a present head vouches for all of its ancestors; a copy that lost a head pinned
+//   for this branch lost operations (a revocation, a removal, a rotation) and is refused, naming
+//   what is missing. Pins are per branch because switching branches legitimately shows another
+//   history; a branch not pinned yet is trusted as found, and what it lacks of the other
+//   branches' pins is said. On a detached HEAD, the branches whose tip it is apply.
+// - per vault, every member it has seen revoked in any history: a branch that lacks a revocation
+//   never gets a value sealed to that member from this computer.
+// - per path, which vault lives there: a different vault put at the same path (a new
+//   vault.create written by hand, with members of the attacker's choosing) is refused, not
+//   greeted as a first use.
+//
+// A computer that has never seen a vault (a fresh clone, a CI runner) trusts what it finds; CI
+// pins a checkpoint instead, with SECRETS_TRUST.
+import {existsSync, mkdirSync, readFileSync, realpathSync, renameSync, rmSync, writeFileSync} from 'node:fs'
+import {join, resolve} from 'node:path'
 
 import {integrity, usage} from '../../errors.js'
 import {shortId} from './operations.js'
@@ -28,25 +36,36 @@ interface Pin {
   vaultId: string
   format: 2
   branches: Record<string, BranchPin>
+  /** Member ids this computer has seen revoked, in any history of this vault. */
+  revoked: string[]
 }
 
-/** Where pins apply: a branch name, `-` outside git; undefined (a detached HEAD) pins nothing. */
-export type PinScope = string | undefined
+/** Vault path → branch → the vault id this computer saw there. */
+type Locations = Record<string, Record<string, string>>
+
+/**
+ * The branches pins apply to: the checked-out branch; on a detached HEAD, the branches whose tip
+ * it is (none: nothing is pinned); `-` outside git.
+ */
+export type PinScope = readonly string[]
 
 /** What pins need of a history (the session builds it from the judged history). */
 export interface PinView {
   /** Whether the history holds the operation. */
   has(id: string): boolean
-  /** Every operation id (for SECRETS_TRUST's prefixes). */
-  ids: readonly string[]
   /** The current heads, with how to name each. */
   heads(): PinnedOp[]
   /** Operations that do not count. */
   voided: readonly string[]
+  /** Members revoked in this history. */
+  revoked: readonly string[]
 }
 
-export function pinPath(configDir: string, vaultId: string): string {
-  return join(configDir, 'secrets', 'pins', `${vaultId}.json`)
+export interface PinPlace {
+  vaultId: string
+  vaultPath: string
+  configDir: string
+  scopes: PinScope
 }
 
 export interface PinCheck {
@@ -54,10 +73,22 @@ export interface PinCheck {
   firstUse: boolean
   /** Heads pinned on other branches that this vault lacks (said, not refused). */
   elsewhere: PinnedOp[]
-  /** Heads pinned for this branch that this vault lacks: refused unless accepted. */
+  /** Heads pinned for these branches that this vault lacks: refused unless accepted. */
   lost: PinnedOp[]
+  /** Another vault this computer saw at this path (refused unless accepted). */
+  replaced?: string
   /** Operations that do not count and that this computer had not warned about yet. */
   newlyVoided: string[]
+  /** Members revoked in some history this computer saw, not in this one. */
+  revokedElsewhere: string[]
+}
+
+export function pinPath(configDir: string, vaultId: string): string {
+  return join(configDir, 'secrets', 'pins', `${vaultId}.json`)
+}
+
+function locationsPath(configDir: string): string {
+  return join(configDir, 'secrets', 'pins', 'locations.json')
 }
 
 /** Whether this computer has seen this vault in format 2 (a format-1 copy of it would be a rollback). */
@@ -66,44 +97,80 @@ export function hasFormat2Pin(configDir: string, vaultId: string): boolean {
 }
 
 /**
- * Compares the history with this computer's pins. Throws when it lost a head pinned for this
- * branch (unless `accept`, for `secrets trust`), or lacks a SECRETS_TRUST checkpoint.
+ * Compares the history with this computer's pins. Throws when another vault was seen at this
+ * path, when it lost a head pinned for these branches (both unless `accept`, for `secrets
+ * trust`), or when it lacks a SECRETS_TRUST checkpoint.
  */
-export function checkPins(history: PinView, vaultId: string, vaultPath: string, configDir: string | undefined, scope: PinScope, trust: string | undefined, accept = false): PinCheck {
-  if (trust !== undefined && trust.trim() !== '') checkTrust(history, vaultPath, trust)
-  if (configDir === undefined) return {firstUse: false, elsewhere: [], lost: [], newlyVoided: []}
+export function checkPins(history: PinView, place: PinPlace | undefined, trust: string | undefined, accept = false): PinCheck {
+  if (trust !== undefined && trust.trim() !== '') checkTrust(history, place?.vaultPath ?? 'the vault', trust)
+  const none: PinCheck = {firstUse: false, elsewhere: [], lost: [], newlyVoided: [], revokedElsewhere: []}
+  if (!place) return none
+  const {vaultId, vaultPath, configDir, scopes} = place
+
+  const here = readLocations(configDir)[locationKey(vaultPath)] ?? {}
+  const replaced = Object.entries(here).find(([, id]) => id !== vaultId)
+  if (replaced && !accept) {
+    throw integrity(
+      `the vault at ${vaultPath} is not the one this computer knows there: it is vault ${vaultId.slice(0, 8)}…, and this computer saw vault ${replaced[1].slice(0, 8)}… on branch ${replaced[0]}`,
+      'someone replaced the whole vault (a new history with members of their choosing); restore it from git — or, if the vault was disabled and enabled again on purpose, `secrets trust` accepts it',
+    )
+  }
+
   const pin = readPin(pinPath(configDir, vaultId))
   const missing = (heads: readonly PinnedOp[]) => heads.filter((head) => !history.has(head.id))
-  const own = scope === undefined ? undefined : pin?.branches[scope]
-  const lost = missing(own?.heads ?? [])
+  const own = scopes.flatMap((scope) => (pin?.branches[scope] ? [[scope, pin.branches[scope]] as const] : []))
+  const lost = dedupe(own.flatMap(([, branch]) => missing(branch.heads)))
   if (lost.length > 0 && !accept) {
+    const where = scopes.length === 1 && scopes[0] !== '-' ? ` on branch ${scopes[0]}` : ''
     throw integrity(
-      `the vault ${vaultPath} lost ${lost.length === 1 ? 'an operation' : `${lost.length} operations`} this computer has seen${scope && scope !== '-' ? ` on branch ${scope}` : ''}: ${lost.slice(0, 3).map((l) => `${shortId(l.id)} (${l.what})`).join('; ')}`,
+      `the vault ${vaultPath} lost ${lost.length === 1 ? 'an operation' : `${lost.length} operations`} this computer has seen${where}: ${lost.slice(0, 3).map((l) => `${shortId(l.id)} (${l.what})`).join('; ')}`,
       'its history was cut or rolled back; restore a copy you trust from git — or, if you dropped them yourself (discarded or reset the vault), `secrets trust` accepts it as it is',
     )
   }
 
-  const others = Object.entries(pin?.branches ?? {}).filter(([name]) => name !== scope)
-  const elsewhere = own ? [] : dedupe(others.flatMap(([, branch]) => missing(branch.heads)))
-  const warned = new Set([...(own?.voided ?? []), ...(own ? [] : others.flatMap(([, branch]) => branch.voided))])
-  return {firstUse: pin === undefined, elsewhere, lost, newlyVoided: history.voided.filter((id) => !warned.has(id))}
+  const others = Object.entries(pin?.branches ?? {}).filter(([name]) => !scopes.includes(name))
+  const elsewhere = own.length > 0 ? [] : dedupe(others.flatMap(([, branch]) => missing(branch.heads)))
+  const warned = new Set((own.length > 0 ? own : others).flatMap(([, branch]) => branch.voided))
+  const revokedHere = new Set(history.revoked)
+  return {
+    firstUse: pin === undefined,
+    elsewhere,
+    lost,
+    replaced: replaced?.[1],
+    newlyVoided: history.voided.filter((id) => !warned.has(id)),
+    revokedElsewhere: (pin?.revoked ?? []).filter((id) => !revokedHere.has(id)),
+  }
 }
 
-/** Remembers the current heads for this branch (and the voided operations warned about). */
-export function writePin(history: PinView, vaultId: string, configDir: string, scope: PinScope): void {
-  if (scope === undefined) return
+/** Remembers the current heads for these branches, which vault is at this path, and who was revoked. */
+export function writePin(history: PinView, place: PinPlace): void {
+  const {vaultId, vaultPath, configDir, scopes} = place
   const path = pinPath(configDir, vaultId)
-  const pin: Pin = readPin(path) ?? {vaultId, format: 2, branches: {}}
-  pin.branches[scope] = {heads: history.heads().sort((a, b) => (a.id < b.id ? -1 : 1)), voided: [...history.voided].sort()}
-  const text = `${JSON.stringify(pin, null, 1)}\n`
-  if (existsSync(path) && readFileSync(path, 'utf8') === text) return
-  mkdirSync(join(configDir, 'secrets', 'pins'), {recursive: true, mode: 0o700})
-  const temp = `${path}.${process.pid}.tmp`
-  writeFileSync(temp, text, {mode: 0o600})
-  renameSync(temp, path)
+  const pin: Pin = readPin(path) ?? {vaultId, format: 2, branches: {}, revoked: []}
+  const heads = history.heads().sort((a, b) => (a.id < b.id ? -1 : 1))
+  for (const scope of scopes) pin.branches[scope] = {heads, voided: [...history.voided].sort()}
+  pin.revoked = [...new Set([...pin.revoked, ...history.revoked])].sort()
+  writeIfChanged(path, pin, configDir)
+
+  if (scopes.length === 0) return
+  const locations = readLocations(configDir)
+  const key = locationKey(vaultPath)
+  const here = {...locations[key]}
+  // Accepting a vault (trust) at this path forgets what was seen there before, on every branch.
+  for (const [scope, id] of Object.entries(here)) if (id !== vaultId) delete here[scope]
+  for (const scope of scopes) here[scope] = vaultId
+  writeIfChanged(locationsPath(configDir), {...locations, [key]: here}, configDir)
 }
 
-export function removePin(configDir: string, vaultId: string): string | undefined {
+export function removePin(configDir: string, vaultId: string, vaultPath: string): string | undefined {
+  const locations = readLocations(configDir)
+  const key = locationKey(vaultPath)
+  if (locations[key]) {
+    delete locations[key]
+    if (Object.keys(locations).length > 0) writeIfChanged(locationsPath(configDir), locations, configDir)
+    else rmSync(locationsPath(configDir), {force: true})
+  }
+
   const path = pinPath(configDir, vaultId)
   if (!existsSync(path)) return undefined
   rmSync(path)
@@ -111,14 +178,41 @@ export function removePin(configDir: string, vaultId: string): string | undefine
 }
 
 function readPin(path: string): Pin | undefined {
+  const pin = readJson(path) as Partial<Pin> | undefined
+  // A format-1 pin (log entry ids) says nothing about a format-2 history.
+  if (!pin || pin.format !== 2 || typeof pin.branches !== 'object' || pin.branches === null) return undefined
+  return {vaultId: String(pin.vaultId), format: 2, branches: pin.branches, revoked: Array.isArray(pin.revoked) ? pin.revoked : []}
+}
+
+function readLocations(configDir: string): Locations {
+  const value = readJson(locationsPath(configDir))
+  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Locations) : {}
+}
+
+function readJson(path: string): unknown {
   if (!existsSync(path)) return undefined
   try {
-    const pin = JSON.parse(readFileSync(path, 'utf8')) as Partial<Pin>
-    // A format-1 pin (log entry ids) says nothing about a format-2 history.
-    if (pin.format !== 2 || typeof pin.branches !== 'object' || pin.branches === null) return undefined
-    return {vaultId: String(pin.vaultId), format: 2, branches: pin.branches}
+    return JSON.parse(readFileSync(path, 'utf8')) as unknown
   } catch {
     return undefined
+  }
+}
+
+function writeIfChanged(path: string, value: unknown, configDir: string): void {
+  const text = `${JSON.stringify(value, null, 1)}\n`
+  if (existsSync(path) && readFileSync(path, 'utf8') === text) return
+  mkdirSync(join(configDir, 'secrets', 'pins'), {recursive: true, mode: 0o700})
+  const temp = `${path}.${process.pid}.tmp`
+  writeFileSync(temp, text, {mode: 0o600})
+  renameSync(temp, path)
+}
+
+/** The vault file's real path: the same file reached through a symlink is the same place. */
+function locationKey(vaultPath: string): string {
+  try {
+    return realpathSync(vaultPath)
+  } catch {
+    return resolve(vaultPath)
   }
 }
 
@@ -126,14 +220,17 @@ function dedupe(ops: PinnedOp[]): PinnedOp[] {
   return [...new Map(ops.map((op) => [op.id, op])).values()]
 }
 
-/** SECRETS_TRUST: operation ids (or prefixes of at least 12 hex digits) the vault must hold. */
+/**
+ * SECRETS_TRUST: operation ids the vault must hold, whole: a prefix could be matched by an
+ * operation an attacker ground for it (48 bits is days of hashing, not years).
+ */
 function checkTrust(history: PinView, vaultPath: string, trust: string): void {
   for (const wanted of trust.split(/[\s,]+/).filter(Boolean)) {
-    if (!/^[0-9a-f]{12,64}$/.test(wanted)) {
-      throw usage(`SECRETS_TRUST must list operation ids (12 to 64 hex digits): ${JSON.stringify(wanted.slice(0, 70))}`, '`secrets log` prints the checkpoint to pin')
+    if (!/^[0-9a-f]{64}$/.test(wanted)) {
+      throw usage(`SECRETS_TRUST must list whole operation ids (64 hex digits): ${JSON.stringify(wanted.slice(0, 70))}`, '`secrets log` prints the checkpoint to pin')
     }
 
-    if (!history.ids.some((id) => id.startsWith(wanted))) {
+    if (!history.has(wanted)) {
       throw integrity(
         `the vault ${vaultPath} does not hold the trusted checkpoint ${wanted.slice(0, 12)} (SECRETS_TRUST)`,
         'its history was rolled back below the checkpoint, or this is another vault; restore a copy that holds it',

@@ -33,14 +33,16 @@ export interface UpgradeResult {
   removed: number
   exposed: number
   protectedBranches: string[] | null
+  /** --variable secrets a non-maintainer added or changed in format 1, carried over as plain secrets. */
+  demoted: string[]
 }
 
 export interface UpgradeOptions {
   identity: () => Identity
   now: Date
   configDir?: string
-  /** The branch this computer pins the upgraded history for. */
-  pinScope?: string
+  /** The branches this computer pins the upgraded history for. */
+  pinScope?: readonly string[]
   /** `protected_branches` from .secrets/config.yml, carried into the signed history. */
   protectedBranches?: string[]
   dryRun: boolean
@@ -50,7 +52,7 @@ export function upgradeVault(path: string, options: UpgradeOptions): UpgradeResu
   const probe = openVaultFile(path, {readonly: true, format1: true})
   const {vaultId, format} = probe
   probe.db.close()
-  const empty = {path, vaultId, dryRun: options.dryRun, members: 0, secrets: 0, versions: 0, removed: 0, exposed: 0, protectedBranches: null}
+  const empty = {path, vaultId, dryRun: options.dryRun, members: 0, secrets: 0, versions: 0, removed: 0, exposed: 0, protectedBranches: null, demoted: []}
   if (format === 2) return {...empty, already: true}
   if (options.configDir && hasFormat2Pin(options.configDir, vaultId)) {
     throw integrity(
@@ -70,6 +72,7 @@ export function upgradeVault(path: string, options: UpgradeOptions): UpgradeResu
     removed: new Set(snapshot.secrets.filter((s) => s.removed).map(secretKey)).size,
     exposed: snapshot.secrets.filter((s) => !s.removed && s.exposed).length,
     protectedBranches: options.protectedBranches ?? null,
+    demoted: [...new Set(snapshot.secrets.filter((s) => s.demoted && !s.removed).map((s) => `${s.name} (environment ${s.environment}, branch ${s.branch})`))],
   }
   try {
     if (options.dryRun) return summary
@@ -119,7 +122,7 @@ function writeFormat2(path: string, snapshot: Format1Snapshot, identity: Identit
     }
 
     renameSync(temp, path)
-    if (options.configDir) writePin(pinView(history), snapshot.vaultId, options.configDir, options.pinScope)
+    if (options.configDir) writePin(pinView(history), {vaultId: snapshot.vaultId, vaultPath: path, configDir: options.configDir, scopes: options.pinScope ?? ['-']})
   } finally {
     for (const leftover of [temp, `${temp}-journal`]) rmSync(leftover, {force: true})
   }

@@ -4,7 +4,7 @@
 import {beforeAll, describe, expect, it} from 'vitest'
 
 import {loadSodium} from '../../../src/crypto/index.js'
-import {Dag, type DagNode, MissingParentError} from '../../../src/vault/access/dag.js'
+import {Dag, type DagNode, MissingParentError, TooWideError} from '../../../src/vault/access/dag.js'
 import {HistoryBuilder} from '../../helpers/history-builder.js'
 import {prng, shuffle} from './support.js'
 
@@ -225,5 +225,28 @@ describe('missing parents', () => {
 
   it('throws when the only parent was deleted, whatever the order', () => {
     expect(() => Dag.build([node('b', 'a'), node('c', 'b')])).toThrow(MissingParentError)
+  })
+})
+
+describe('width', () => {
+  it('keeps ancestry small for a history forked thousands of times from one operation (a member making every reader slow)', () => {
+    const nodes = [{id: 'g', parents: [] as string[]}]
+    for (let i = 0; i < 5000; i++) nodes.push({id: `f${String(i).padStart(5, '0')}`, parents: ['g']})
+    const dag = Dag.build(nodes)
+    // One entry per fork (its parent's chain), not one per fork per chain so far.
+    expect(dag.ancestryEntries).toBeLessThanOrEqual(5000)
+    expect(dag.isAncestor(dag.indexOf.get('g')!, dag.indexOf.get('f04999')!)).toBe(true)
+    expect(dag.concurrent(dag.indexOf.get('f00001')!, dag.indexOf.get('f04999')!)).toBe(true)
+  })
+
+  it('refuses, with a clear error, a history wider than the bound', () => {
+    // A merge of many lines, forked again many times: every fork would carry the whole merge.
+    const nodes = [{id: 'g', parents: [] as string[]}]
+    const lines = Array.from({length: 200}, (_, i) => `l${String(i).padStart(3, '0')}`)
+    for (const line of lines) nodes.push({id: line, parents: ['g']})
+    nodes.push({id: 'm', parents: lines}, {id: 'n', parents: ['m']})
+    for (let i = 0; i < 200; i++) nodes.push({id: `x${String(i).padStart(3, '0')}`, parents: ['m']})
+    expect(() => Dag.build(nodes, {maxEntries: 10_000})).toThrow(TooWideError)
+    expect(() => Dag.build(nodes, {maxEntries: 100_000})).not.toThrow()
   })
 })

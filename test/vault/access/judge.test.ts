@@ -201,9 +201,9 @@ describe('judged in the history the operation saw', () => {
     expect(history.secrets().map((s) => s.name)).toEqual(['TOKEN'])
   })
 
-  it('keeps an operation that saw the rule when a concurrent line removes it', () => {
-    // The ids are chosen so the removal comes first in canonical order: a model judging by that
-    // order instead of ancestry would void the operation.
+  it('voids an operation whose right a concurrent line took away: a backdated one cannot be told apart', () => {
+    // The ids are chosen so the removal comes first in canonical order, and the rule holds in the
+    // operation's own ancestors: only the concurrent removal can void it.
     const {history, removal, sawRule, afterRemoval} = until((attempt) => {
       const h = new HistoryBuilder()
       h.addMember('alice', 'bob')
@@ -216,7 +216,8 @@ describe('judged in the history the operation saw', () => {
       return {history: h.history(), removal, sawRule, afterRemoval}
     }, (built) => built.history.indexOf(built.removal.id)! < built.history.indexOf(built.sawRule.id)!)
     expect(counts(history, removal)).toBe(true)
-    expect(counts(history, sawRule)).toBe(true)
+    expect(counts(history, sawRule)).toBe(false)
+    expect(history.verdict(history.indexOf(sawRule.id)!).reason).toBe('user:bob (developer) could not create secret TOKEN in environment *, branch *: an access change that operation did not see took the right away')
     expect(counts(history, afterRemoval)).toBe(false)
   })
 
@@ -358,6 +359,51 @@ describe('--variable secrets', () => {
     expect(counts(history, asVariable)).toBe(false)
     expect(counts(history, asPlain)).toBe(false)
     expect(history.version(history.secret({name: 'CI_FLAG', environment: '*', branch: '*'})!.current).data.variable).toBe(true)
+  })
+})
+
+describe('versions carried over from format 1', () => {
+  const withOrigin = (h: HistoryBuilder, author: string) =>
+    h.by(author, {
+      kind: 'secret.set', name: 'TOKEN', environment: '*', branch: '*', description: null, rotation_days: null, variable: false, file: false, protected: false, ref: null,
+      key: {commitment: new Uint8Array(32), sealed: []}, nonce: new Uint8Array(24), ciphertext: new Uint8Array(16), origin: {author: 'user:alice', at: '2025-01-01T00:00:00.000Z'},
+    })
+
+  it('count only from the vault\'s creator (secrets upgrade), not from another owner or a writer who would name someone else', () => {
+    const h = new HistoryBuilder()
+    h.addMember('alice', 'dave', {role: 'owner'})
+    h.addMember('alice', 'bob')
+    h.rule('alice', 'user:bob', ['create', 'update'])
+    const byCreator = withOrigin(h, 'alice')
+    const byOwner = withOrigin(h, 'dave')
+    const byWriter = withOrigin(h, 'bob')
+    const history = h.history()
+    expect(counts(history, byCreator)).toBe(true)
+    for (const op of [byOwner, byWriter]) {
+      expect(verdictOf(history, op)).toEqual({valid: false, reason: "only the vault's creator carries versions over from format 1 (secrets upgrade)"})
+    }
+  })
+})
+
+describe('provider references', () => {
+  it('are bound or changed only by maintainers and owners; rotating a bound secret keeps its binding for anyone who may update', () => {
+    const h = new HistoryBuilder()
+    h.addMember('alice', 'bob')
+    h.addMember('alice', 'mia', {role: 'maintainer'})
+    for (const who of ['bob', 'mia']) h.rule('alice', `user:${who}`, ['create', 'update'])
+    const ref = (name: string, value: string | null) => ({
+      kind: 'secret.set' as const, name, environment: '*', branch: '*', description: null, rotation_days: null, variable: false, file: false, protected: false, ref: value,
+      key: {commitment: new Uint8Array(32), sealed: []}, nonce: new Uint8Array(24), ciphertext: new Uint8Array(16), origin: null,
+    })
+    const bobBinds = h.by('bob', ref('BOB_SECRET', 'vault:db/password@ops'))
+    const miaBinds = h.by('mia', ref('MIA_SECRET', 'vault:db/password@ops'))
+    const bobRotates = h.by('bob', ref('MIA_SECRET', 'vault:db/password@ops'))
+    const bobRebinds = h.by('bob', ref('MIA_SECRET', 'vault:other/path@ops'))
+    const history = h.history()
+    expect(verdictOf(history, bobBinds)).toEqual({valid: false, reason: 'user:bob (developer) may not bind provider references (--ref): maintainers and owners do'})
+    expect(counts(history, miaBinds)).toBe(true)
+    expect(counts(history, bobRotates)).toBe(true)
+    expect(counts(history, bobRebinds)).toBe(false)
   })
 })
 

@@ -34,6 +34,11 @@ export interface Format1Secret extends Scoped {
   removed: boolean
   /** A member who lost access could read its current value (format 1's exposure marks). */
   exposed: boolean
+  /**
+   * A --variable secret that a member who was neither owner nor maintainer added or changed
+   * (format 1 allowed it; format 2 does not): carried over as a plain secret.
+   */
+  demoted: boolean
 }
 
 export interface Format1Snapshot {
@@ -184,12 +189,15 @@ export function readFormat1(db: Database, vaultId: string, identity: Identity): 
     }
 
     const current = versions.at(-1)!
+    const maintainer = (m: MemberRow | undefined) => m?.role === 'owner' || m?.role === 'maintainer'
+    const writers = [row.author_id, ...(db.prepare('SELECT author_id FROM versions WHERE secret_id = ?').all(row.id) as {author_id: string}[]).map((v) => v.author_id)]
+    const demoted = row.variable === 1 && !writers.every((id) => maintainer(members.get(id)))
     const marks = exposures.filter((e) => e.secret_id === row.id)
     for (const e of marks) verify('an exposure mark', e.author_id, exposureSigned(vaultId, e), e.signature)
     secrets.push({
       name: row.name, environment: row.environment, branch: row.branch, description: row.description, rotation_days: row.rotation_days,
-      variable: row.variable === 1, file: row.file === 1, protected: row.protected === 1, ref: row.ref, createdAt: row.created_at,
-      versions, removed: removal.length > 0, exposed: marks.some((e) => e.created_at >= current.at),
+      variable: row.variable === 1 && !demoted, file: row.file === 1 && !demoted, protected: row.protected === 1, ref: row.ref, createdAt: row.created_at,
+      versions, removed: removal.length > 0, exposed: marks.some((e) => e.created_at >= current.at), demoted,
     })
   }
 

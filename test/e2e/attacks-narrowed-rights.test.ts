@@ -24,7 +24,7 @@ afterEach(() => team.cleanup())
 
 const PROD = {name: 'DB_PASSWORD', environment: 'production', branch: '*'}
 
-describe('redteam: rights narrowed by a rule change, used through old parents', () => {
+describe('rights narrowed by a rule change, used through old parents', () => {
   it("bob's create and delete on production are taken away, alice rotates; bob's removal + re-creation forked from before does not replace alice's value", () => {
     team.permit('bob', 'developer', 'read,create,delete', 'production')
     team.commit('bob may read, create and delete production')

@@ -40,7 +40,7 @@ function whatTheJobGets(): {secret: string | null; value: string} {
   return {secret: plan.secrets[0]!.secret, value}
 }
 
-describe('redteam: a provider reference taken over by a create-only member', () => {
+describe('a provider reference taken over by a create-only member', () => {
   it('precondition: carol may not update DB_PASSWORD', () => {
     const result = team.run('carol', ['rotate', 'DB_PASSWORD', '--environment', 'production'], {input: 'carols-value'})
     expect(result.code).not.toBe(0)

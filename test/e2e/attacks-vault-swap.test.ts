@@ -3,14 +3,14 @@
 // so a computer that has pinned the team's vault on this branch sees "another" vault, "first
 // use", and trusts it as found: every value is the attacker's, and every value the victim
 // writes next is sealed to the attacker.
-import {existsSync, readFileSync} from 'node:fs'
+import {existsSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 
 import {afterEach, beforeAll, beforeEach, describe, expect, it} from 'vitest'
 
-import {Identity, decryptOpValue, loadSodium} from '../../src/crypto/index.js'
+import {decryptOpValue, loadSodium} from '../../src/crypto/index.js'
 import {Team} from '../helpers/team.js'
-import {craftVault} from './craft.js'
+import {craftVault} from '../helpers/craft-vault.js'
 
 let team: Team
 
@@ -40,7 +40,7 @@ function swapInMallorysVault(vaultId = 'a1b2c3d4e5f60718293a4b5c6d7e8f90'): void
   team.commit('mallory: "compact the vault"')
 }
 
-describe('redteam: a whole vault swapped for one of the attacker\'s making', () => {
+describe('a whole vault swapped for one of the attacker\'s making', () => {
   it('a computer that pinned the team\'s vault on main refuses a different vault at the same path on main', () => {
     swapInMallorysVault()
     const result = team.run('alice', ['get', 'DB_PASSWORD', '--environment', 'production'])
@@ -78,15 +78,21 @@ describe('redteam: a whole vault swapped for one of the attacker\'s making', () 
   })
 })
 
-describe('redteam: the vault id names the pin file', () => {
-  it('a vault id with ../ does not make the victim write (or `disable` delete) a file outside the pins directory', () => {
-    const alice = team.person('alice')
-    const target = join(alice.home, 'owned')
-    swapInMallorysVault(`../../../owned`)
+describe('the vault id names the pin file', () => {
+  it('a vault id with ../ does not make the victim write a file outside the pins directory', () => {
+    const target = join(team.person('alice').home, 'owned.json')
     // alice's config dir is $HOME/.config: pins/<id>.json resolves to $HOME/owned.json
+    swapInMallorysVault('../../../owned')
     team.run('alice', ['list'])
-    expect(existsSync(`${target}.json`)).toBe(false)
-    if (existsSync(`${target}.json`)) console.log(readFileSync(`${target}.json`, 'utf8').slice(0, 300))
+    expect(existsSync(target)).toBe(false)
+  })
+
+  it('nor delete one (`disable` removes "its pin")', () => {
+    const target = join(team.person('alice').home, 'settings.json')
+    writeFileSync(target, '{"the user\'s own": "file"}\n')
+    swapInMallorysVault('../../../settings')
+    team.run('alice', ['disable', '--force'])
+    expect(existsSync(target)).toBe(true)
   })
 
   it('opening a vault refuses an id that is not the 32 hex digits secrets makes', () => {
@@ -96,4 +102,3 @@ describe('redteam: the vault id names the pin file', () => {
   })
 })
 
-void Identity

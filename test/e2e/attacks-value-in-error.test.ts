@@ -27,7 +27,7 @@ deploy:
 
 afterEach(() => team.cleanup())
 
-describe('redteam: a value that Node refuses as an environment variable', () => {
+describe('a value that Node refuses as an environment variable', () => {
   it('run never prints a value in its error (a NUL byte in a file: false secret)', () => {
     team.ok('alice', ['add', 'TOKEN'], {input: 'top-secret-part-1\u0000top-secret-part-2'})
     const result = team.run('alice', ['run', '--job', 'deploy', '--', 'true'])
