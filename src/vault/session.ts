@@ -146,12 +146,28 @@ export class VaultSession {
    * reloaded if another process changed it since this session read it.
    */
   write<T>(work: () => T): T {
-    const result = this.file.db
-      .transaction(() => {
-        if (countOps(this.file.db) !== this.ops.length) this.reload()
-        return work()
-      })
-      .immediate()
+    let result: T
+    const before = this.ops.length
+    try {
+      result = this.file.db
+        .transaction(() => {
+          if (countOps(this.file.db) !== this.ops.length) this.reload()
+          return work()
+        })
+        .immediate()
+    } catch (error) {
+      // Rolled back: read the file again, so this session never reads what was not written.
+      if (this.ops.length !== before || this.file.db.open) {
+        try {
+          this.reload()
+        } catch {
+          // The error that rolled the transaction back is the one to report.
+        }
+      }
+
+      throw error
+    }
+
     const place = placeOf(this.path, this.vaultId, this.options)
     if (place) writePin(pinView(this.history), place)
     return result
