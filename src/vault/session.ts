@@ -147,7 +147,6 @@ export class VaultSession {
    */
   write<T>(work: () => T): T {
     let result: T
-    const before = this.ops.length
     try {
       result = this.file.db
         .transaction(() => {
@@ -157,7 +156,7 @@ export class VaultSession {
         .immediate()
     } catch (error) {
       // Rolled back: read the file again, so this session never reads what was not written.
-      if (this.ops.length !== before || this.file.db.open) {
+      if (this.file.db.open) {
         try {
           this.reload()
         } catch {
