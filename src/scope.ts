@@ -41,6 +41,24 @@ export function mostSpecific<T extends Scoped>(candidates: readonly T[], environ
   return best
 }
 
+/** Whether some value could match both patterns (two patterns with `*` are assumed to). */
+export function mayOverlap(p: string, q: string): boolean {
+  if (p === '*' || q === '*' || p === q) return true
+  if (!p.includes('*') && !q.includes('*')) return false
+  if (!p.includes('*')) return scopeMatches(q, p)
+  if (!q.includes('*')) return scopeMatches(p, q)
+  return true
+}
+
+/**
+ * Whether a secret in scope `a` would be chosen over one of the same name in scope `b` for some
+ * run (or tie with it): it shadows `b` there. Creating such a secret changes what those runs get.
+ */
+export function shadows(a: Scoped, b: Scoped): boolean {
+  const same = a.environment === b.environment && a.branch === b.branch
+  return !same && mayOverlap(a.environment, b.environment) && mayOverlap(a.branch, b.branch) && compare(a, b) >= 0
+}
+
 function compare(a: Scoped, b: Scoped): number {
   return specificity(a.environment) - specificity(b.environment) || specificity(a.branch) - specificity(b.branch)
 }

@@ -38,7 +38,7 @@ export default class Upgrade extends BaseCommand {
 
     const carried = `${result.members} member(s), ${result.secrets} secret(s) with ${result.versions} version(s), ${result.removed} removed secret(s)${result.exposed > 0 ? `, ${result.exposed} still exposed` : ''}`
     if (result.demoted.length > 0) {
-      this.warning(`${result.demoted.length === 1 ? 'this --variable secret was' : 'these --variable secrets were'} added or changed by a member who is neither owner nor maintainer, which format 2 does not allow: ${result.demoted.join(', ')}; ${result.dryRun ? 'they would be' : 'they were'} carried over as plain secrets (re-add with --variable if you trust them)`)
+      this.warning(`${result.demoted.length === 1 ? 'this --variable or --ref secret was' : 'these --variable or --ref secrets were'} added or changed by a member who is neither owner nor maintainer, which format 2 does not allow: ${result.demoted.join(', ')}; ${result.dryRun ? 'they would be' : 'they were'} carried over as plain secrets, without a reference (re-add them with --variable or --ref if you trust them)`)
     }
 
     if (result.dryRun) {

@@ -25,7 +25,7 @@ export function historyOf(rows: readonly StoredOp[], vaultId: string): History {
     }
 
     if (error instanceof TooWideError) {
-      throw integrity(`the vault's history is too wide to judge (${error.entries} ancestry entries from ${ops.length} operations): no honest history is`, RESTORE_HINT)
+      throw integrity(`the vault's history is too wide to judge: ${error.what}, in ${ops.length} operations; no honest history is`, RESTORE_HINT)
     }
 
     throw error

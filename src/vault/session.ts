@@ -189,8 +189,31 @@ export class VaultSession {
    * a revocation never gets a new value sealed to the revoked member from here).
    */
   readersOf(scope: Scoped): Member[] {
-    const revokedElsewhere = new Set(this.pinCheck?.revokedElsewhere ?? [])
+    const revokedElsewhere = this.pinCheck?.revokedElsewhere ?? new Map()
     return this.history.readersOf(scope).filter((m) => !revokedElsewhere.has(m.id))
+  }
+
+  /**
+   * A member this computer has seen revoked in another history of this vault, through whom
+   * (as its author, or as whoever added its author, up the chain) operation `index` came —
+   * in a copy that lacks that revocation. Undefined when none.
+   */
+  revokedElsewhereBehind(index: number): Member | undefined {
+    const revokedElsewhere = this.pinCheck?.revokedElsewhere ?? new Map<string, Set<string>>()
+    if (revokedElsewhere.size === 0) return undefined
+    const history = this.history
+    // The operation, then the addition of its author, of theirs, …: each by someone revoked
+    // elsewhere must be one their revocation saw.
+    let op = history.op(index)
+    for (let depth = 0; depth < 64 && op.author !== null; depth++) {
+      const saw = revokedElsewhere.get(op.author)
+      if (saw && !saw.has(op.id)) return history.memberById(op.author)
+      const addedAt = history.indexOf(op.author)
+      if (addedAt === undefined) return undefined
+      op = history.op(addedAt)
+    }
+
+    return undefined
   }
 
   /** A data key this session opened (by its key operation's id); wiped on close. */
@@ -248,8 +271,8 @@ export class VaultSession {
       note?.(`the vault on ${where} lacks ${check.elsewhere.length} operation(s) this computer saw on other branches (${check.elsewhere.slice(0, 2).map((o) => o.what).join('; ')}): it is trusted as found`)
     }
 
-    if (check.revokedElsewhere.length > 0) {
-      warn?.(`this copy of the vault lacks the revocation of ${check.revokedElsewhere.map(nameOf).join(', ')} that this computer saw in another history: nothing written from here is sealed to them`)
+    if (check.revokedElsewhere.size > 0) {
+      warn?.(`this copy of the vault lacks the revocation of ${[...check.revokedElsewhere.keys()].map(nameOf).join(', ')} that this computer saw in another history: nothing written from here is sealed to them, and no value resting on what the revocation did not see is handed out`)
     }
 
     const newlyVoided = new Set(check.newlyVoided)
@@ -264,10 +287,11 @@ export class VaultSession {
 export function pinView(history: History): PinView {
   const nameOf = (id: string | null) => history.memberName(id)
   return {
+    genesis: history.ops.find((op) => op.kind === 'vault.create')?.id ?? '',
     has: (id) => history.indexOf(id) !== undefined,
     heads: () => history.heads.map((id) => ({id, what: describeOpText(history.op(history.indexOf(id)!), nameOf)})),
     voided: history.voided().map((v) => v.op.id),
-    revoked: [...history.access.revoked],
+    revoked: new Map([...history.access.revoked].map((member) => [member, history.sawOf(member)])),
   }
 }
 

@@ -21,6 +21,12 @@ export const ROLES: readonly Role[] = ['owner', 'maintainer', 'developer', 'repo
 export type Action = 'read' | 'create' | 'update' | 'delete'
 export const ACTIONS: readonly Action[] = ['read', 'create', 'update', 'delete']
 
+/**
+ * Characters that change what a terminal shows (C0 and C1 controls, DEL, bidirectional
+ * overrides): never in text the vault prints for people, since anyone with push access writes it.
+ */
+export const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/
+
 export const isName = (name: unknown): name is string => typeof name === 'string' && NAME_PATTERN.test(name)
 
 /**
@@ -41,6 +47,7 @@ export function isBranchScope(scope: unknown): scope is string {
     scope !== '' &&
     scope.length <= 255 &&
     !/[\u0000-\u0020\u007f~^:?[\\]/.test(scope) &&
+    !UNPRINTABLE.test(scope) &&
     !scope.includes('..') &&
     !scope.includes('@{') &&
     !scope.startsWith('/') &&
@@ -51,7 +58,7 @@ export function isBranchScope(scope: unknown): scope is string {
 }
 
 export function isDescription(description: unknown): description is string {
-  return typeof description === 'string' && [...description].length <= MAX_DESCRIPTION_CHARS && !/[\u0000-\u001f\u007f]/.test(description)
+  return typeof description === 'string' && [...description].length <= MAX_DESCRIPTION_CHARS && !UNPRINTABLE.test(description)
 }
 
 export function isRotationDays(days: unknown): days is number {
@@ -76,7 +83,7 @@ export function checkDescription(description: string | undefined): string | unde
     throw usage(`description is too long: ${length} characters, at most ${MAX_DESCRIPTION_CHARS}`)
   }
 
-  if (!isDescription(description)) throw usage('description must be one line without control characters')
+  if (!isDescription(description)) throw usage('description must be one line without control or direction-changing characters')
   return description
 }
 
@@ -123,7 +130,7 @@ export interface ProviderRef {
 export function isRef(text: unknown): text is string {
   if (typeof text !== 'string') return false
   const colon = text.indexOf(':')
-  return colon > 0 && colon < text.length - 1 && (PROVIDERS as readonly string[]).includes(text.slice(0, colon)) && !/[\u0000-\u001f\u007f]/.test(text)
+  return colon > 0 && colon < text.length - 1 && (PROVIDERS as readonly string[]).includes(text.slice(0, colon)) && !UNPRINTABLE.test(text)
 }
 
 /** `--ref PROVIDER:REFERENCE`, e.g. `vault:production/db/password@ops`. */

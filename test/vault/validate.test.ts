@@ -66,7 +66,9 @@ describe('checkDescription', () => {
     ['201 emoji', '🔑'.repeat(201), /too long: 201 characters, at most 200/],
     ['a newline', 'first line\nsecond line', /one line/],
     ['a carriage return', 'first\rsecond', /one line/],
-    ['a tab', 'a\tb', /control characters/],
+    ['a tab', 'a\tb', /control or direction-changing characters/],
+    ['a C1 control (CSI)', 'a\u009bb', /control or direction-changing characters/],
+    ['a right-to-left override', 'invoice\u202egnp.exe', /control or direction-changing characters/],
   ])('refuses %s', (_label, description, message) => {
     const error = refusal(() => checkDescription(description))
     expect(error.code).toBe('USAGE')

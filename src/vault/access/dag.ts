@@ -27,8 +27,9 @@ export class MissingParentError extends Error {
 
 /** The history is wider than the bound: made so on purpose, to exhaust the memory of whoever reads it. */
 export class TooWideError extends Error {
-  constructor(readonly entries: number) {
-    super(`the history is too wide to judge (${entries} ancestry entries)`)
+  /** `what`: what exceeded its bound, for people (`1025 scopes of DB_PASSWORD`). */
+  constructor(readonly what: string) {
+    super(`the history is too wide to judge (${what})`)
     this.name = 'TooWideError'
   }
 }
@@ -129,7 +130,7 @@ export class Dag {
 
       map.delete(chain[i]!)
       entries += map.size
-      if (entries > maxEntries) throw new TooWideError(entries)
+      if (entries > maxEntries) throw new TooWideError(`more than ${maxEntries} ancestry entries`)
       others.push(map.size === 0 ? none : map)
     }
 
@@ -137,13 +138,29 @@ export class Dag {
     return new Dag(ids, indexOf, parents, chain, position, others, heads, entries)
   }
 
+  /** How many ancestry questions were asked: judging's work, which tests hold to a bound. */
+  queries = 0
+
   /** Whether `a` is a strict ancestor of `b` (by index). */
   isAncestor(a: number, b: number): boolean {
+    this.queries++
     if (a >= b) return false
     const c = this.chain[a]!
     // A chain is a path: a later position on a's own chain descends from a.
     if (this.chain[b] === c) return this.position[b]! > this.position[a]!
     return (this.others[b]!.get(c) ?? -1) >= this.position[a]!
+  }
+
+  /** The chain a node is on, and its position there. */
+  chainOf(node: number): {chain: number; position: number} {
+    return {chain: this.chain[node]!, position: this.position[node]!}
+  }
+
+  /** The highest position on `chain` of a strict ancestor of `node` (-1: none). */
+  ancestorPositionOn(node: number, chain: number): number {
+    this.queries++
+    if (this.chain[node] === chain) return this.position[node]! - 1
+    return this.others[node]!.get(chain) ?? -1
   }
 
   /** Whether `a` is `b` or one of its ancestors. */
@@ -156,9 +173,16 @@ export class Dag {
     return a !== b && !this.isAncestor(a, b) && !this.isAncestor(b, a)
   }
 
-  /** The members of `set` that are not an ancestor of another member. */
+  /**
+   * The members of `set` that are not an ancestor of another member, in index order. Scanning
+   * from the latest, a member is maximal unless it is an ancestor of one already kept (every
+   * later member is kept or below a kept one): linear in the set for a history without
+   * concurrent lines.
+   */
   maximal(set: readonly number[]): number[] {
-    return set.filter((a) => !set.some((b) => this.isAncestor(a, b)))
+    const kept: number[] = []
+    for (const a of [...set].sort((x, y) => y - x)) if (!kept.some((b) => this.isAncestor(a, b))) kept.push(a)
+    return kept.reverse()
   }
 }
 

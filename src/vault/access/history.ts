@@ -5,7 +5,7 @@ import {type Scoped, secretKey} from '../../scope.js'
 import type {DataOf, Operation, Sealed} from '../store/operations.js'
 import {AccessState, type Member} from './access-state.js'
 import type {Dag} from './dag.js'
-import {type Judgement, type SecretState, type Verdict, judge, judgeOrdered, secretState} from './judge.js'
+import {type Judgement, type SecretState, type Verdict, judge, judgeOrdered, secretState, standingOf} from './judge.js'
 
 export interface SecretRecord extends Scoped {
   name: string
@@ -50,11 +50,8 @@ export class History {
     })
 
     for (const [key, seen] of secretOps) {
-      const state: SecretState = secretState(judgement.dag, ops, verdicts, seen, (id) => {
-        const member = judgement.members.get(id)
-        const data = ops[seen[0]!]!.data as Scoped
-        return member !== undefined && this.access.allows(member, 'update', data)
-      })
+      const scope = ops[seen[0]!]!.data as Scoped
+      const state: SecretState = secretState(judgement.dag, ops, verdicts, seen, (id) => standingOf(judgement.members.get(id), this.access, scope))
       if (!state.live) continue
       const data = ops[state.winner!]!.data as DataOf<'secret.set'>
       this.secretsByKey.set(key, {
@@ -128,6 +125,17 @@ export class History {
   membersWithRecipient(recipient: string): {active: Member[]; revoked: Member[]} {
     const mine = this.members.filter((m) => m.recipient === recipient)
     return {active: mine.filter((m) => this.access.isActive(m)), revoked: mine.filter((m) => !this.access.isActive(m))}
+  }
+
+  /**
+   * The values and member additions by `member` that every revocation of them that takes effect
+   * saw: what stays good of a revoked member's work (the rest is void).
+   */
+  sawOf(member: string): string[] {
+    const revocations = [...this.judgement.effective].filter((r) => (this.op(r).data as {member?: string}).member === member)
+    return this.judgement.ops.flatMap((op, i) =>
+      op.author === member && (op.kind === 'secret.set' || op.kind === 'member.add') && revocations.every((r) => this.dag.isAncestor(i, r)) ? [op.id] : [],
+    )
   }
 
   readersOf(scope: Scoped): Member[] {

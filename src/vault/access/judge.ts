@@ -15,12 +15,22 @@
 //    the valid operations among their ancestors: read (or owner/maintainer) to make a scope's
 //    key, create or update (update when the secret exists there), delete, maintainer or owner
 //    for --variable secrets, a value only under a key of its own scope that it had seen.
-import {type Scoped, describeScope, secretKey} from '../../scope.js'
+import {type Scoped, describeScope, secretKey, shadows} from '../../scope.js'
 import {ACCESS_KINDS, type OpData, type Operation, shortId} from '../store/operations.js'
 import type {Action} from '../validate.js'
 import {AccessState, type Member} from './access-state.js'
-import {Dag} from './dag.js'
+import {Dag, TooWideError} from './dag.js'
 import {type RevocationGraph, attacks, effectiveRevocations} from './revocations.js'
+
+/**
+ * Bounds on how wide one secret's history may be — versions written concurrently at one time,
+ * concurrent lines over its life — and how many scopes one name may have. No honest history
+ * comes close; one made wide on purpose would cost every reader time quadratic in its width, so
+ * it is refused with a clear error instead.
+ */
+export const MAX_HEADS_PER_SECRET = 256
+export const MAX_CHAINS_PER_SECRET = 1024
+export const MAX_SCOPES_PER_NAME = 1024
 
 export interface Verdict {
   valid: boolean
@@ -72,6 +82,13 @@ class Judge {
   private readonly views = new Map<string, AccessState>()
   /** Valid secret.set / secret.remove operations per secret, in canonical order. */
   private readonly secretOps = new Map<string, number[]>()
+  /** The latest of those (none an ancestor of another), and the removals: a secret's state as of all judged so far. */
+  private readonly secretHeads = new Map<string, number[]>()
+  private readonly secretRemovals = new Map<string, number[]>()
+  /** Per secret, its valid operations by chain of the dag (positions ascending), for the ancestors of a concurrent one. */
+  private readonly secretChains = new Map<string, Map<number, {positions: number[]; ops: number[]}>>()
+  /** Secret keys by name, to find the secrets a new one would shadow. */
+  private readonly secretKeysByName = new Map<string, Map<string, Scoped & {name: string}>>()
 
   constructor(
     private readonly dag: Dag,
@@ -116,7 +133,15 @@ class Judge {
       const data = op.data
       if (this.verdicts[i]!.valid && (data?.kind === 'secret.set' || data?.kind === 'secret.remove')) {
         const key = secretKey(data)
-        this.secretOps.set(key, [...(this.secretOps.get(key) ?? []), i])
+        push(this.secretOps, key, i)
+        this.indexByChain(key, i)
+        const names = this.secretKeysByName.get(data.name) ?? new Map<string, Scoped & {name: string}>()
+        if (!names.has(key) && names.size >= MAX_SCOPES_PER_NAME) throw new TooWideError(`more than ${MAX_SCOPES_PER_NAME} scopes of ${data.name}`)
+        this.secretKeysByName.set(data.name, names.set(key, {name: data.name, environment: data.environment, branch: data.branch}))
+        const heads = [...(this.secretHeads.get(key) ?? []).filter((h) => !this.dag.isAncestor(h, i)), i]
+        if (heads.length > MAX_HEADS_PER_SECRET) throw new TooWideError(`more than ${MAX_HEADS_PER_SECRET} versions of ${data.name} written concurrently`)
+        this.secretHeads.set(key, heads)
+        if (data.kind === 'secret.remove') push(this.secretRemovals, key, i)
       }
     })
 
@@ -245,6 +270,12 @@ class Judge {
         const existing = this.secretAt(data, i, view)
         const action: Action = existing.live ? 'update' : 'create'
         if (!may(action, data)) return {valid: false, reason: denied(action, `${action} secret ${data.name}`, data)}
+        // A new secret that runs would choose over a live one of the same name changes what they
+        // get: that is an update, in its own scope.
+        const shadowed = existing.live ? undefined : this.shadowedAt(data, i, view)
+        if (shadowed && !may('update', data)) {
+          return {valid: false, reason: `${author.name} (${author.role}) could not create secret ${data.name} in ${describeScope(data)}: runs there would get it instead of the one in ${describeScope(shadowed)}, which is an update`}
+        }
         if ((data.variable || existing.variable) && !view.isMaintainer(author)) {
           return {valid: false, reason: `${author.name} (${author.role}) may not add or change --variable secrets: maintainers and owners do`}
         }
@@ -300,13 +331,69 @@ class Judge {
 
   /** Whether a secret existed (and was a --variable, and its reference) in the history operation i saw. */
   private secretAt(secret: Scoped & {name: string}, i: number, view: AccessState): {live: boolean; variable: boolean; ref: string | null} {
-    const seen = (this.secretOps.get(secretKey(secret)) ?? []).filter((s) => this.dag.isAncestor(s, i))
-    const state = secretState(this.dag, this.ops, this.verdicts, seen, (member) => {
-      const m = this.members.get(member)
-      return m !== undefined && view.allows(m, 'update', secret)
-    })
+    const key = secretKey(secret)
+    const standing = (member: string) => standingOf(this.members.get(member), view, secret)
+
+    // Usually the operation saw every operation of the secret judged so far: its heads say it
+    // all. Only an operation written concurrently with some of them needs the ancestry filtered.
+    const heads = this.secretHeads.get(key) ?? []
+    const removals = this.secretRemovals.get(key) ?? []
+    const state = heads.every((h) => this.dag.isAncestor(h, i))
+      ? stateOfHeads(this.ops, this.verdicts, heads, removals, this.dag, standing)
+      : stateOfHeads(this.ops, this.verdicts, this.dag.maximal(this.latestAncestorsOn(key, i)), removals.filter((r) => this.dag.isAncestor(r, i)), this.dag, standing)
     const winner = state.winner === undefined ? undefined : this.ops[state.winner]!.data
     return {live: state.live, variable: winner?.kind === 'secret.set' && winner.variable, ref: winner?.kind === 'secret.set' ? winner.ref : null}
+  }
+
+  /**
+   * The latest valid operation of a secret on each chain that is an ancestor of i: every other
+   * ancestor is below one of them. The cost is the number of chains the secret's operations lie
+   * on, which a history made wide on purpose could grow, so it is bounded.
+   */
+  private latestAncestorsOn(key: string, i: number): number[] {
+    const found: number[] = []
+    for (const [chain, {positions, ops}] of this.secretChains.get(key) ?? []) {
+      const bound = this.dag.ancestorPositionOn(i, chain)
+      let lo = 0
+      let hi = positions.length - 1
+      let at = -1
+      while (lo <= hi) {
+        const mid = (lo + hi) >> 1
+        if (positions[mid]! <= bound) {
+          at = mid
+          lo = mid + 1
+        } else {
+          hi = mid - 1
+        }
+      }
+
+      if (at >= 0) found.push(ops[at]!)
+    }
+
+    return found.sort((a, b) => a - b)
+  }
+
+  private indexByChain(key: string, i: number): void {
+    let chains = this.secretChains.get(key)
+    if (!chains) this.secretChains.set(key, (chains = new Map()))
+    const {chain, position} = this.dag.chainOf(i)
+    const entry = chains.get(chain)
+    if (entry) {
+      entry.positions.push(position)
+      entry.ops.push(i)
+    } else {
+      if (chains.size >= MAX_CHAINS_PER_SECRET) throw new TooWideError(`${this.ops[i]!.data && 'name' in this.ops[i]!.data! ? (this.ops[i]!.data as {name: string}).name : 'a secret'} written on more than ${MAX_CHAINS_PER_SECRET} concurrent lines`)
+      chains.set(chain, {positions: [position], ops: [i]})
+    }
+  }
+
+  /** A live secret of the same name, among i's ancestors, that `secret` would be chosen over for some run. */
+  private shadowedAt(secret: Scoped & {name: string}, i: number, view: AccessState): Scoped | undefined {
+    for (const other of this.secretKeysByName.get(secret.name)?.values() ?? []) {
+      if (shadows(secret, other) && this.secretAt(other, i, view).live) return other
+    }
+
+    return undefined
   }
 
   /** The valid access operations among i's ancestors: shared with the parent when nothing changed. */
@@ -359,23 +446,43 @@ export interface SecretState {
  * counts only if it came after every removal: one written concurrently with a removal lost to
  * it, even when the removal's side later created the secret anew. Concurrent head versions are
  * all kept; the current one is, in order: a version that updated an existing secret over one
- * that created it (a concurrent creation cannot override the secret), then one whose author may
- * update the secret (`mayUpdate`), then the larger operation id.
+ * that created it (a concurrent creation cannot override the secret), then the one whose author
+ * stands higher today (`standing`: may update it, and is a maintainer or owner — so an owner's
+ * change, unbinding a reference say, is not undone by a concurrent write of a developer's), then
+ * the larger operation id.
  */
-export function secretState(dag: Dag, ops: readonly Operation[], verdicts: readonly Verdict[], seen: readonly number[], mayUpdate: (member: string) => boolean): SecretState {
+export function secretState(dag: Dag, ops: readonly Operation[], verdicts: readonly Verdict[], seen: readonly number[], standing: (member: string) => number): SecretState {
   const removals = seen.filter((s) => ops[s]!.kind === 'secret.remove')
   const versions = seen.filter((s) => ops[s]!.kind === 'secret.set' && removals.every((r) => dag.isAncestor(r, s)))
-  const heads: number[] = []
-  for (let k = versions.length - 1; k >= 0; k--) {
-    const s = versions[k]!
-    if (!heads.some((h) => dag.isAncestor(s, h))) heads.push(s)
-  }
-
-  heads.reverse()
+  const heads = dag.maximal(versions)
   if (heads.length === 0) return {versions, heads, live: false}
-  const rank = (h: number): [number, number, string] => [verdicts[h]!.update ? 1 : 0, mayUpdate(ops[h]!.author!) ? 1 : 0, ops[h]!.id]
-  const winner = heads.reduce((best, h) => (compareRank(rank(h), rank(best)) > 0 ? h : best))
-  return {versions, heads, live: true, winner}
+  return {versions, heads, live: true, winner: winnerOf(ops, verdicts, heads, standing)}
+}
+
+/**
+ * The same state from the maximal operations of a secret and its removals (what judging keeps
+ * as it goes): the live versions among the maximal ones are those after every removal.
+ */
+function stateOfHeads(ops: readonly Operation[], verdicts: readonly Verdict[], maximal: readonly number[], removals: readonly number[], dag: Dag, standing: (member: string) => number): {live: boolean; winner?: number} {
+  const heads = maximal.filter((h) => ops[h]!.kind === 'secret.set' && removals.every((r) => dag.isAncestor(r, h)))
+  return heads.length === 0 ? {live: false} : {live: true, winner: winnerOf(ops, verdicts, heads, standing)}
+}
+
+/** How much a member's version weighs among concurrent ones: 2 maintainer or owner who may update it, 1 may update it, 0 neither. */
+export function standingOf(member: Member | undefined, access: AccessState, secret: Scoped): number {
+  if (!member || !access.allows(member, 'update', secret)) return 0
+  return access.isMaintainer(member) ? 2 : 1
+}
+
+function winnerOf(ops: readonly Operation[], verdicts: readonly Verdict[], heads: readonly number[], standing: (member: string) => number): number {
+  const rank = (h: number): [number, number, string] => [verdicts[h]!.update ? 1 : 0, standing(ops[h]!.author!), ops[h]!.id]
+  return heads.reduce((best, h) => (compareRank(rank(h), rank(best)) > 0 ? h : best))
+}
+
+function push<K>(map: Map<K, number[]>, key: K, value: number): void {
+  const list = map.get(key)
+  if (list) list.push(value)
+  else map.set(key, [value])
 }
 
 function compareRank(a: [number, number, string], b: [number, number, string]): number {

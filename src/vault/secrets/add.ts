@@ -1,5 +1,5 @@
 import {conflict} from '../../errors.js'
-import {describeSecret} from '../../scope.js'
+import {describeScope, describeSecret, shadows} from '../../scope.js'
 import type {VaultSession} from '../session.js'
 import {
   type ProviderRef,
@@ -63,6 +63,8 @@ function refuse(session: VaultSession, input: NewSecret): void {
   }
 
   requireRight(session, 'create', input)
+  const shadowed = session.history.secretsNamed(input.name).find((s) => shadows(input, s))
+  if (shadowed) requireRight(session, 'update', input, `runs there would get it instead of the one in ${describeScope(shadowed)}`)
   if (input.variable) requireVariableRight(session, 'add --variable secrets')
   if (input.ref) requireVariableRight(session, 'bind provider references (--ref)', 'a provider reference decides which secret a CI job gets')
 }

@@ -1,6 +1,6 @@
 import {usage} from '../../errors.js'
 import type {ImportedSecret} from '../../formats/imported-secret.js'
-import {describeSecret, secretKey} from '../../scope.js'
+import {describeScope, describeSecret, secretKey, shadows} from '../../scope.js'
 import type {VaultSession} from '../session.js'
 import {checkValue} from '../validate.js'
 import {type NewSecret, checkNewSecret, metadataOfInput} from './add.js'
@@ -55,6 +55,8 @@ export function importSecrets(session: VaultSession, records: readonly ImportedS
       const found = session.history.secret(input)
       const action: ImportAction = !found ? 'add' : options.overwrite ? 'overwrite' : 'skip'
       if (action === 'add') requireRight(session, 'create', input)
+      const shadowed = action === 'add' ? session.history.secretsNamed(input.name).find((s) => shadows(input, s)) : undefined
+      if (shadowed) requireRight(session, 'update', input, `runs there would get it instead of the one in ${describeScope(shadowed)}`)
       if (action === 'overwrite') requireRight(session, 'update', input)
       const variable = input.variable || (found !== undefined && action === 'overwrite' && session.history.version(found.current).data.variable)
       if (action !== 'skip' && variable) requireVariableRight(session, 'import --variable secrets')

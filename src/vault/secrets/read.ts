@@ -14,6 +14,16 @@ import {requireRight} from './rights.js'
  */
 export function readCurrentValue(session: VaultSession, secret: SecretRecord): Uint8Array {
   requireRight(session, 'read', secret)
+  // A copy that lacks a revocation this computer saw elsewhere (a branch cut before it) judges
+  // the revoked member's work as if nothing happened: their values are not handed out from here.
+  const revoked = session.revokedElsewhereBehind(secret.current)
+  if (revoked) {
+    throw integrity(
+      `the current value of ${describeSecret(secret)} was written by ${revoked.name}, or by a member they added, and this computer saw ${revoked.name} revoked in another history of this vault, which this copy lacks`,
+      'merge the branch that holds the revocation (e.g. git merge main), or read it there',
+    )
+  }
+
   return decryptVersion(session, secret.current)
 }
 

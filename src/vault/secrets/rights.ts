@@ -7,10 +7,11 @@ import type {Action} from '../validate.js'
 
 const ASK_AN_OWNER = 'ask an owner of the vault: `secrets permit` grants read, create, update and delete'
 
-export function requireRight(session: VaultSession, action: Action, target: Scoped & {name: string}): void {
+/** `because`: why this needs `action` when it may not look like it (a creation that is an update). */
+export function requireRight(session: VaultSession, action: Action, target: Scoped & {name: string}, because?: string): void {
   const {member} = session.me()
   if (!session.history.access.allows(member, action, target)) {
-    throw denied(`${member.name} (${member.role}) may not ${action} ${describeSecret(target)}`, ASK_AN_OWNER)
+    throw denied(`${member.name} (${member.role}) may not ${action} ${describeSecret(target)}${because ? `: ${because}` : ''}`, ASK_AN_OWNER)
   }
 }
 

@@ -6,8 +6,9 @@
 //   what is missing. Pins are per branch because switching branches legitimately shows another
 //   history; a branch not pinned yet is trusted as found, and what it lacks of the other
 //   branches' pins is said. On a detached HEAD, the branches whose tip it is apply.
-// - per vault, every member it has seen revoked in any history: a branch that lacks a revocation
-//   never gets a value sealed to that member from this computer.
+// - per vault, every member it has seen revoked in any history, with what the revocation saw of
+//   them: on a branch that lacks the revocation, nothing is sealed to that member from this
+//   computer, and values resting on their unseen operations are not handed out.
 // - per path, which vault lives there: a different vault put at the same path (a new
 //   vault.create written by hand, with members of the attacker's choosing) is refused, not
 //   greeted as a first use.
@@ -35,9 +36,15 @@ interface BranchPin {
 interface Pin {
   vaultId: string
   format: 2
-  branches: Record<string, BranchPin>
-  /** Member ids this computer has seen revoked, in any history of this vault. */
-  revoked: string[]
+  /** The id of the history's vault.create: the vault's identity (its id is only a label anyone can copy). */
+  genesis: string
+  /** Vault path (a clone) → branch → what this computer saw there. */
+  places: Record<string, Record<string, BranchPin>>
+  /**
+   * Members this computer has seen revoked, in any history of this vault → the ids of their
+   * operations (values, members they added) that every revocation of them saw.
+   */
+  revoked: Record<string, string[]>
 }
 
 /** Vault path → branch → the vault id this computer saw there. */
@@ -51,14 +58,16 @@ export type PinScope = readonly string[]
 
 /** What pins need of a history (the session builds it from the judged history). */
 export interface PinView {
+  /** The id of its vault.create. */
+  genesis: string
   /** Whether the history holds the operation. */
   has(id: string): boolean
   /** The current heads, with how to name each. */
   heads(): PinnedOp[]
   /** Operations that do not count. */
   voided: readonly string[]
-  /** Members revoked in this history. */
-  revoked: readonly string[]
+  /** Members revoked in this history → their values and additions that the revocations saw. */
+  revoked: ReadonlyMap<string, readonly string[]>
 }
 
 export interface PinPlace {
@@ -79,8 +88,8 @@ export interface PinCheck {
   replaced?: string
   /** Operations that do not count and that this computer had not warned about yet. */
   newlyVoided: string[]
-  /** Members revoked in some history this computer saw, not in this one. */
-  revokedElsewhere: string[]
+  /** Members revoked in some history this computer saw, not in this one → what their revocations saw of them. */
+  revokedElsewhere: Map<string, Set<string>>
 }
 
 export function pinPath(configDir: string, vaultId: string): string {
@@ -103,11 +112,12 @@ export function hasFormat2Pin(configDir: string, vaultId: string): boolean {
  */
 export function checkPins(history: PinView, place: PinPlace | undefined, trust: string | undefined, accept = false): PinCheck {
   if (trust !== undefined && trust.trim() !== '') checkTrust(history, place?.vaultPath ?? 'the vault', trust)
-  const none: PinCheck = {firstUse: false, elsewhere: [], lost: [], newlyVoided: [], revokedElsewhere: []}
+  const none: PinCheck = {firstUse: false, elsewhere: [], lost: [], newlyVoided: [], revokedElsewhere: new Map()}
   if (!place) return none
   const {vaultId, vaultPath, configDir, scopes} = place
 
-  const here = readLocations(configDir)[locationKey(vaultPath)] ?? {}
+  const location = locationKey(vaultPath)
+  const here = own(readLocations(configDir), location) ?? {}
   const replaced = Object.entries(here).find(([, id]) => id !== vaultId)
   if (replaced && !accept) {
     throw integrity(
@@ -117,9 +127,21 @@ export function checkPins(history: PinView, place: PinPlace | undefined, trust: 
   }
 
   const pin = readPin(pinPath(configDir, vaultId))
+  if (pin && pin.genesis !== history.genesis && !accept) {
+    throw integrity(
+      `the vault at ${vaultPath} carries the id of vault ${vaultId.slice(0, 8)}…, but its history starts from another vault.create than the one this computer knows`,
+      'someone made a new vault and gave it this vault\'s id; restore it from git — or, if the vault was made anew on purpose, `secrets trust` accepts it',
+    )
+  }
+
+  const sameHistory = pin?.genesis === history.genesis
+  const branchesHere = sameHistory ? (own(pin!.places, location) ?? {}) : {}
+  const mine = scopes.flatMap((scope) => {
+    const branch = own(branchesHere, scope)
+    return branch ? [branch] : []
+  })
   const missing = (heads: readonly PinnedOp[]) => heads.filter((head) => !history.has(head.id))
-  const own = scopes.flatMap((scope) => (pin?.branches[scope] ? [[scope, pin.branches[scope]] as const] : []))
-  const lost = dedupe(own.flatMap(([, branch]) => missing(branch.heads)))
+  const lost = dedupe(mine.flatMap((branch) => missing(branch.heads)))
   if (lost.length > 0 && !accept) {
     const where = scopes.length === 1 && scopes[0] !== '-' ? ` on branch ${scopes[0]}` : ''
     throw integrity(
@@ -128,17 +150,20 @@ export function checkPins(history: PinView, place: PinPlace | undefined, trust: 
     )
   }
 
-  const others = Object.entries(pin?.branches ?? {}).filter(([name]) => !scopes.includes(name))
-  const elsewhere = own.length > 0 ? [] : dedupe(others.flatMap(([, branch]) => missing(branch.heads)))
-  const warned = new Set((own.length > 0 ? own : others).flatMap(([, branch]) => branch.voided))
-  const revokedHere = new Set(history.revoked)
+  const others = sameHistory
+    ? Object.entries(pin!.places).flatMap(([place, branches]) => Object.entries(branches).filter(([name]) => place !== location || !scopes.includes(name)).map(([, branch]) => branch))
+    : []
+  const elsewhere = mine.length > 0 ? [] : dedupe(others.flatMap((branch) => missing(branch.heads)))
+  const warned = new Set((mine.length > 0 ? mine : others).flatMap((branch) => branch.voided))
+  const revokedElsewhere = new Map<string, Set<string>>()
+  if (sameHistory) for (const [member, saw] of Object.entries(pin!.revoked)) if (!history.revoked.has(member)) revokedElsewhere.set(member, new Set(saw))
   return {
     firstUse: pin === undefined,
     elsewhere,
     lost,
     replaced: replaced?.[1],
     newlyVoided: history.voided.filter((id) => !warned.has(id)),
-    revokedElsewhere: (pin?.revoked ?? []).filter((id) => !revokedHere.has(id)),
+    revokedElsewhere,
   }
 }
 
@@ -146,26 +171,35 @@ export function checkPins(history: PinView, place: PinPlace | undefined, trust: 
 export function writePin(history: PinView, place: PinPlace): void {
   const {vaultId, vaultPath, configDir, scopes} = place
   const path = pinPath(configDir, vaultId)
-  const pin: Pin = readPin(path) ?? {vaultId, format: 2, branches: {}, revoked: []}
+  const read = readPin(path)
+  // A history accepted in place of another with the same id (trust) starts this memory anew.
+  const pin: Pin = read && read.genesis === history.genesis ? read : {vaultId, format: 2, genesis: history.genesis, places: dict(), revoked: dict()}
+  const location = locationKey(vaultPath)
   const heads = history.heads().sort((a, b) => (a.id < b.id ? -1 : 1))
-  for (const scope of scopes) pin.branches[scope] = {heads, voided: [...history.voided].sort()}
-  pin.revoked = [...new Set([...pin.revoked, ...history.revoked])].sort()
+  const branches = own(pin.places, location) ?? dict<BranchPin>()
+  for (const scope of scopes) branches[scope] = {heads, voided: [...history.voided].sort()}
+  if (scopes.length > 0) pin.places[location] = branches
+  // What a revocation saw of a member only grows narrower: keep what every history agreed on.
+  for (const [member, saw] of history.revoked) {
+    const before = own(pin.revoked, member)
+    pin.revoked[member] = (before ? saw.filter((id) => before.includes(id)) : [...saw]).sort()
+  }
   writeIfChanged(path, pin, configDir)
 
   if (scopes.length === 0) return
   const locations = readLocations(configDir)
-  const key = locationKey(vaultPath)
-  const here = {...locations[key]}
+  const here = dict<string>()
   // Accepting a vault (trust) at this path forgets what was seen there before, on every branch.
-  for (const [scope, id] of Object.entries(here)) if (id !== vaultId) delete here[scope]
+  for (const [scope, id] of Object.entries(own(locations, location) ?? {})) if (id === vaultId) here[scope] = id
   for (const scope of scopes) here[scope] = vaultId
-  writeIfChanged(locationsPath(configDir), {...locations, [key]: here}, configDir)
+  locations[location] = here
+  writeIfChanged(locationsPath(configDir), locations, configDir)
 }
 
 export function removePin(configDir: string, vaultId: string, vaultPath: string): string | undefined {
   const locations = readLocations(configDir)
   const key = locationKey(vaultPath)
-  if (locations[key]) {
+  if (own(locations, key)) {
     delete locations[key]
     if (Object.keys(locations).length > 0) writeIfChanged(locationsPath(configDir), locations, configDir)
     else rmSync(locationsPath(configDir), {force: true})
@@ -179,14 +213,36 @@ export function removePin(configDir: string, vaultId: string, vaultPath: string)
 
 function readPin(path: string): Pin | undefined {
   const pin = readJson(path) as Partial<Pin> | undefined
-  // A format-1 pin (log entry ids) says nothing about a format-2 history.
-  if (!pin || pin.format !== 2 || typeof pin.branches !== 'object' || pin.branches === null) return undefined
-  return {vaultId: String(pin.vaultId), format: 2, branches: pin.branches, revoked: Array.isArray(pin.revoked) ? pin.revoked : []}
+  // A format-1 pin (log entry ids), or one from before genesis was pinned, says nothing here.
+  if (!pin || pin.format !== 2 || typeof pin.genesis !== 'string' || !isRecord(pin.places)) return undefined
+  const places = dict<Record<string, BranchPin>>()
+  for (const [place, branches] of Object.entries(pin.places)) if (isRecord(branches)) places[place] = Object.assign(dict<BranchPin>(), branches)
+  const revoked = dict<string[]>()
+  if (isRecord(pin.revoked)) for (const [member, saw] of Object.entries(pin.revoked)) if (Array.isArray(saw)) revoked[member] = saw.filter((x): x is string => typeof x === 'string')
+  return {vaultId: String(pin.vaultId), format: 2, genesis: pin.genesis, places, revoked}
 }
 
 function readLocations(configDir: string): Locations {
   const value = readJson(locationsPath(configDir))
-  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Locations) : {}
+  const locations = dict<Record<string, string>>()
+  if (isRecord(value)) for (const [place, branches] of Object.entries(value)) if (isRecord(branches)) locations[place] = Object.assign(dict<string>(), branches)
+  return locations
+}
+
+/**
+ * Maps keyed by branch names and paths, which anyone with push access chooses (`__proto__`,
+ * `constructor`): objects without a prototype, read by own keys only.
+ */
+function dict<T>(): Record<string, T> {
+  return Object.create(null) as Record<string, T>
+}
+
+function own<T>(record: Record<string, T>, key: string): T | undefined {
+  return Object.hasOwn(record, key) ? record[key] : undefined
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
 }
 
 function readJson(path: string): unknown {

@@ -33,7 +33,7 @@ export interface UpgradeResult {
   removed: number
   exposed: number
   protectedBranches: string[] | null
-  /** --variable secrets a non-maintainer added or changed in format 1, carried over as plain secrets. */
+  /** --variable secrets and provider references a non-maintainer added or changed in format 1, carried over as plain secrets. */
   demoted: string[]
 }
 

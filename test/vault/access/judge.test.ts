@@ -276,14 +276,32 @@ describe('create and update', () => {
     expect(verdictOf(h.history(), recreate)).toEqual({valid: true, update: false})
   })
 
-  it('treats the same name in another scope as another secret', () => {
+  it('treats the same name in a scope no run shares as another secret', () => {
     const h = new HistoryBuilder()
     h.addMember('alice', 'bob')
     h.rule('alice', 'user:bob', ['create'], 'production')
-    h.set('alice', 'TOKEN')
+    h.set('alice', 'TOKEN', {environment: 'staging'})
     const scoped = h.set('bob', 'TOKEN', {environment: 'production'})
     expect(verdictOf(h.history(), scoped)).toEqual({valid: true, update: false})
   })
+
+  it('needs update to create a secret that runs would choose over a live one of the same name (it shadows it)', () => {
+    const h = new HistoryBuilder()
+    h.addMember('alice', 'bob')
+    h.addMember('alice', 'carol')
+    h.rule('alice', 'user:bob', ['create'], 'production')
+    h.rule('alice', 'user:carol', ['create', 'update'], 'production')
+    h.set('alice', 'TOKEN')
+    const createOnly = h.set('bob', 'TOKEN', {environment: 'production'})
+    const mayUpdate = h.set('carol', 'TOKEN', {environment: 'production', description: 'carol'})
+    const history = h.history()
+    expect(verdictOf(history, createOnly)).toEqual({
+      valid: false,
+      reason: 'user:bob (developer) could not create secret TOKEN in environment production, branch *: runs there would get it instead of the one in environment *, branch *, which is an update',
+    })
+    expect(verdictOf(history, mayUpdate)).toEqual({valid: true, update: false})
+  })
+
 
   it('treats a secret set only on a concurrent line as absent, and present once merged', () => {
     const h = new HistoryBuilder()

@@ -35,8 +35,9 @@ export interface Format1Secret extends Scoped {
   /** A member who lost access could read its current value (format 1's exposure marks). */
   exposed: boolean
   /**
-   * A --variable secret that a member who was neither owner nor maintainer added or changed
-   * (format 1 allowed it; format 2 does not): carried over as a plain secret.
+   * A --variable secret or a provider reference that a member who was neither owner nor
+   * maintainer added or changed (format 1 allowed it; format 2 does not): carried over as a
+   * plain secret, without the reference.
    */
   demoted: boolean
 }
@@ -162,8 +163,18 @@ export function readFormat1(db: Database, vaultId: string, identity: Identity): 
       const writer = members.get(v.author_id)
       if (!writer) throw integrity(`integrity check failed for ${what}: written by an unknown member`, RESTORE_HINT)
       allowed(what, writer, i === 0 ? 'create' : 'update', row, v.created_at)
-      if (v.signer_id !== v.author_id && !['owner', 'maintainer'].includes(members.get(v.signer_id)?.role ?? '')) {
-        throw integrity(`integrity check failed for ${what}: re-encrypted by someone who may not re-key`, RESTORE_HINT)
+      if (v.signer_id !== v.author_id) {
+        // A re-key re-signs someone else's version with the same author; format 1 cannot tell
+        // that from a version the signer wrote in another's name. So the signer must have been
+        // allowed to write it themselves.
+        const signer = members.get(v.signer_id)
+        if (!['owner', 'maintainer'].includes(signer?.role ?? '')) throw integrity(`integrity check failed for ${what}: re-encrypted by someone who may not re-key`, RESTORE_HINT)
+        if (!accessAt(v.created_at).allows(asMember(signer!), i === 0 ? 'create' : 'update', row) && !accessAt('\uffff').allows(asMember(signer!), 'update', row)) {
+          throw integrity(
+            `integrity check failed for ${what}: a version naming ${writer.name} as its author was signed by ${signer!.name}, who could not have written it (format 1 cannot tell a re-key from a forgery here)`,
+            'upgrade from a copy before that re-key, or have an owner re-key it with the previous release of secrets first',
+          )
+        }
       }
 
       const {row: dataKey, key} = keyOf(v.data_key_id, what)
@@ -191,12 +202,12 @@ export function readFormat1(db: Database, vaultId: string, identity: Identity): 
     const current = versions.at(-1)!
     const maintainer = (m: MemberRow | undefined) => m?.role === 'owner' || m?.role === 'maintainer'
     const writers = [row.author_id, ...(db.prepare('SELECT author_id FROM versions WHERE secret_id = ?').all(row.id) as {author_id: string}[]).map((v) => v.author_id)]
-    const demoted = row.variable === 1 && !writers.every((id) => maintainer(members.get(id)))
+    const demoted = (row.variable === 1 || row.ref !== null) && !writers.every((id) => maintainer(members.get(id)))
     const marks = exposures.filter((e) => e.secret_id === row.id)
     for (const e of marks) verify('an exposure mark', e.author_id, exposureSigned(vaultId, e), e.signature)
     secrets.push({
       name: row.name, environment: row.environment, branch: row.branch, description: row.description, rotation_days: row.rotation_days,
-      variable: row.variable === 1 && !demoted, file: row.file === 1 && !demoted, protected: row.protected === 1, ref: row.ref, createdAt: row.created_at,
+      variable: row.variable === 1 && !demoted, file: row.file === 1 && !demoted, protected: row.protected === 1, ref: demoted ? null : row.ref, createdAt: row.created_at,
       versions, removed: removal.length > 0, exposed: marks.some((e) => e.created_at >= current.at), demoted,
     })
   }
