@@ -3,6 +3,7 @@ import {Command, Errors, Flags, type Interfaces} from '@oclif/core'
 import type {ContextOptions} from './command-context.js'
 import {DEBUG, type Env} from './env.js'
 import {ExitCode, SecretsError} from './errors.js'
+import {printable, printableLines} from './terminal/printable.js'
 
 export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof BaseCommand)['baseFlags'] & T['flags']>
 
@@ -36,11 +37,11 @@ export abstract class BaseCommand extends Command {
 
   /** Lines for people go to stderr, so stdout stays for data (values, --json). */
   protected say(message: string): void {
-    if (!this.jsonEnabled()) process.stderr.write(`${message}\n`)
+    if (!this.jsonEnabled()) process.stderr.write(`${printableLines(message)}\n`)
   }
 
   protected warning(message: string): void {
-    process.stderr.write(`warning: ${message}\n`)
+    process.stderr.write(`warning: ${printableLines(message)}\n`)
   }
 
   override async catch(error: Error & {exitCode?: number}): Promise<never> {
@@ -51,8 +52,9 @@ export abstract class BaseCommand extends Command {
     if (this.jsonEnabled()) {
       this.logJson({error: {code: failure.code.toLowerCase(), exit: failure.exit, message: failure.message, hint: failure.hint ?? null}})
     } else {
-      process.stderr.write(`error: ${failure.message}\n`)
-      if (failure.hint) process.stderr.write(`hint: ${failure.hint}\n`)
+      // Messages quote input (keys of an import, names in a CI file): never raw to a terminal.
+      process.stderr.write(`error: ${printable(failure.message)}\n`)
+      if (failure.hint) process.stderr.write(`hint: ${printable(failure.hint)}\n`)
     }
 
     // ExitError is oclif's way to exit with a code without printing anything more.

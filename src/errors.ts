@@ -15,6 +15,10 @@ export const ExitCode = {
   CHECK_FAILED: 9,
   /** The vault is in an older format: an owner runs `secrets upgrade`. */
   UPGRADE_NEEDED: 10,
+  /** The OS keychain is absent, locked or failing: unlock it, or use SECRETS_IDENTITY. */
+  KEYCHAIN_UNAVAILABLE: 11,
+  /** Another secrets process held the vault's write lock longer than the bounded wait. */
+  BUSY: 12,
   /** As shells say it: the command to run cannot be executed / was not found. */
   COMMAND_NOT_EXECUTABLE: 126,
   COMMAND_NOT_FOUND: 127,
@@ -35,6 +39,8 @@ export const EXIT_CODE_HELP: Record<ErrorCode, string> = {
   NO_VAULT: 'no vault here: run `secrets enable` first',
   CHECK_FAILED: '`secrets check`: a secret is overdue for rotation or exposed',
   UPGRADE_NEEDED: 'the vault is in format 1: an owner runs `secrets upgrade`',
+  KEYCHAIN_UNAVAILABLE: 'the OS keychain is absent, locked or failing (unlock it, or set SECRETS_IDENTITY)',
+  BUSY: 'another secrets process held the vault longer than the wait allows',
   COMMAND_NOT_EXECUTABLE: '`secrets run`: the command cannot be executed',
   COMMAND_NOT_FOUND: '`secrets run`: the command was not found',
 }

@@ -18,6 +18,11 @@ export class Team {
   readonly people = new Map<string, Person>()
   private readonly recipients = new Map<string, string>()
 
+  /** A new team (alice owns the vault). Tests use this: the harness runs the CLI asynchronously. */
+  static async create(): Promise<Team> {
+    return new Team()
+  }
+
   constructor() {
     this.person('alice')
     this.ok('alice', ['enable', '--name', 'alice'])
