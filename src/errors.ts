@@ -34,7 +34,7 @@ export const EXIT_CODE_HELP: Record<ErrorCode, string> = {
   NOT_FOUND: 'no such secret, member or job',
   PERMISSION_DENIED: 'your identity is not allowed to do this',
   INTEGRITY: 'a stored value, signature or bound field failed verification',
-  NO_IDENTITY: 'no identity found, or the keychain is locked or unavailable',
+  NO_IDENTITY: 'no identity found (keychain, SECRETS_IDENTITY or its file)',
   CONFLICT: 'the thing already exists (a secret with that name and scope)',
   NO_VAULT: 'no vault here: run `secrets enable` first',
   CHECK_FAILED: '`secrets check`: a secret is overdue for rotation or exposed',
