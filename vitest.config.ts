@@ -3,7 +3,6 @@ import {defineConfig} from 'vitest/config'
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
-    setupFiles: ['test/setup/yield-between-tests.ts'],
     testTimeout: 30_000,
     hookTimeout: 30_000,
     // Tests spawn real processes and share one Secret Service; two cores is the budget.

@@ -20,8 +20,8 @@ beforeAll(async () => {
   await loadSodium()
 })
 
-beforeEach(() => {
-  team = new Team()
+beforeEach(async () => {
+  team = await Team.create()
   writeFileSync(join(team.repo.dir, '.gitlab-ci.yml'), `
 deploy:
   environment: production
@@ -30,12 +30,12 @@ deploy:
     DB_PASSWORD:
       gitlab_secrets_manager: {name: DB_PASSWORD}
 `)
-  team.ok('alice', ['add', 'DB_PASSWORD', '--environment', 'production'], {input: 'prod-v1'})
-  team.permit('carol', 'developer', 'create', 'review/*')
-  team.commit('carol may create review secrets')
+  await team.ok('alice', ['add', 'DB_PASSWORD', '--environment', 'production'], {input: 'prod-v1'})
+  await team.permit('carol', 'developer', 'create', 'review/*')
+  await team.commit('carol may create review secrets')
 
   // carol's own tool: a review secret with a reminder and an impossible origin time
-  const carol = team.forger('carol')
+  const carol = await team.forger('carol')
   const target = {name: 'REVIEW_TOKEN', environment: 'review/*', branch: '*'}
   const parents = [...carol.heads()].sort()
   const key = generateDataKey()
@@ -49,26 +49,26 @@ deploy:
     },
     {parents},
   )
-  team.commit('carol: a review token')
+  await team.commit('carol: a review token')
 })
 
 afterEach(() => team.cleanup())
 
 describe('a version whose origin time is not a date', () => {
-  it('does not stop list, check or an unrelated run; it is ignored or named', () => {
-    const list = team.run('alice', ['list'])
-    const check = team.run('alice', ['check'])
-    const run = team.run('alice', ['run', '--job', 'deploy', '--', 'true'])
+  it('does not stop list, check or an unrelated run; it is ignored or named', async () => {
+    const list = await team.run('alice', ['list'])
+    const check = await team.run('alice', ['check'])
+    const run = await team.run('alice', ['run', '--job', 'deploy', '--', 'true'])
     console.log([list, check, run].map((r) => `${r.code}: ${r.stderr.split('\n')[0]}`).join('\n'))
     expect(list.code).toBe(0)
     expect(run.code).toBe(0)
     expect(check.stderr).not.toContain('invalid time value')
   })
 
-  it('the version never counted: there is nothing for an owner to remove, and the log says why', () => {
-    const removed = team.run('alice', ['remove', 'REVIEW_TOKEN', '--environment', 'review/*'])
+  it('the version never counted: there is nothing for an owner to remove, and the log says why', async () => {
+    const removed = await team.run('alice', ['remove', 'REVIEW_TOKEN', '--environment', 'review/*'])
     expect(removed.code).toBe(ExitCode.NOT_FOUND)
-    const log = JSON.parse(team.ok('alice', ['log', '--json']).stdout) as {entries: {kind: string; valid: boolean; reason: string | null}[]}
+    const log = JSON.parse((await team.ok('alice', ['log', '--json'])).stdout) as {entries: {kind: string; valid: boolean; reason: string | null}[]}
     expect(log.entries.filter((e) => e.kind === 'secret.set' && !e.valid).map((e) => e.reason)).toEqual(['its fields are malformed (its origin is malformed)'])
   })
 })

@@ -10,19 +10,19 @@ import {Team} from '../helpers/team.js'
 
 let team: Team
 
-beforeEach(() => {
-  team = new Team()
-  team.ok('alice', ['add', 'DB_PASSWORD'], {input: 'v1'})
-  team.commit('v1')
+beforeEach(async () => {
+  team = await Team.create()
+  await team.ok('alice', ['add', 'DB_PASSWORD'], {input: 'v1'})
+  await team.commit('v1')
 })
 
 afterEach(() => team.cleanup())
 
 describe('a branch named like a property of Object.prototype', () => {
   for (const branch of ['constructor', '__proto__']) {
-    it(`works on branch ${branch} like on any branch`, () => {
-      team.checkout(branch, 'main')
-      const result = team.run('alice', ['get', 'DB_PASSWORD'])
+    it(`works on branch ${branch} like on any branch`, async () => {
+      await team.checkout(branch, 'main')
+      const result = await team.run('alice', ['get', 'DB_PASSWORD'])
       // Today: exit 1, "error: cannot read properties of undefined (reading 'filter')".
       expect(result.stderr).not.toContain('cannot read properties')
       expect(result.stdout).toBe('v1')

@@ -14,17 +14,17 @@ beforeAll(async () => {
   await loadSodium()
 })
 
-beforeEach(() => {
-  team = new Team()
-  team.ok('alice', ['add', 'DB_PASSWORD'], {input: 'v1'})
-  team.permit('mallory', 'developer', 'read')
+beforeEach(async () => {
+  team = await Team.create()
+  await team.ok('alice', ['add', 'DB_PASSWORD'], {input: 'v1'})
+  await team.permit('mallory', 'developer', 'read')
 })
 
 afterEach(() => team.cleanup())
 
 /** What mallory can decrypt of the current value of `name` (`*`/`*`) in the working copy. */
-function malloryReads(name: string): string | undefined {
-  const mallory = team.identity('mallory')
+async function malloryReads(name: string): Promise<string | undefined> {
+  const mallory = await team.identity('mallory')
   const history = team.history()
   const record = history.secret({name, environment: '*', branch: '*'})
   if (!record) return undefined
@@ -45,16 +45,16 @@ function malloryReads(name: string): string | undefined {
 }
 
 describe('a branch whose vault lacks a revocation this computer saw on main', () => {
-  it('a value alice writes there is not sealed to the member she revoked', () => {
-    const before = team.commit('mallory may read')
-    team.ok('alice', ['permit', 'user:mallory', '--revoke'])
-    team.commit('revoke mallory')
-    team.ok('alice', ['list']) // alice's computer has seen the revocation on main
+  it('a value alice writes there is not sealed to the member she revoked', async () => {
+    const before = await team.commit('mallory may read')
+    await team.ok('alice', ['permit', 'user:mallory', '--revoke'])
+    await team.commit('revoke mallory')
+    await team.ok('alice', ['list']) // alice's computer has seen the revocation on main
 
     // mallory's branch, cut before her revocation
-    team.checkout('mallory/fix-typo', before)
-    const added = team.run('alice', ['add', 'NEW_TOKEN'], {input: 'written-after-the-revocation'})
+    await team.checkout('mallory/fix-typo', before)
+    const added = await team.run('alice', ['add', 'NEW_TOKEN'], {input: 'written-after-the-revocation'})
     console.log(added.stderr)
-    if (added.code === 0) expect(malloryReads('NEW_TOKEN')).toBeUndefined()
+    if (added.code === 0) expect(await malloryReads('NEW_TOKEN')).toBeUndefined()
   })
 })

@@ -12,8 +12,8 @@ import {Team} from '../helpers/team.js'
 
 let team: Team
 
-beforeEach(() => {
-  team = new Team()
+beforeEach(async () => {
+  team = await Team.create()
   writeFileSync(join(team.repo.dir, '.gitlab-ci.yml'), `
 deploy:
   environment: production
@@ -23,27 +23,27 @@ deploy:
       gitlab_secrets_manager: {name: DB_PASSWORD}
       file: false
 `)
-  team.ok('alice', ['add', 'DB_PASSWORD'], {input: 'the-real-db-password'})
-  team.permit('carol', 'developer', 'create')
-  team.commit('carol may create secrets')
+  await team.ok('alice', ['add', 'DB_PASSWORD'], {input: 'the-real-db-password'})
+  await team.permit('carol', 'developer', 'create')
+  await team.commit('carol may create secrets')
 })
 
 afterEach(() => team.cleanup())
 
-function jobGets(): string {
-  return team.ok('alice', ['run', '--job', 'deploy', '--no-mask', '--', 'sh', '-c', 'printf %s "$DB_PASSWORD"']).stdout
+async function jobGets(): Promise<string> {
+  return (await team.ok('alice', ['run', '--job', 'deploy', '--no-mask', '--', 'sh', '-c', 'printf %s "$DB_PASSWORD"'])).stdout
 }
 
 describe('a scope pattern equivalent to `*` that outranks it', () => {
-  it('carol may not update DB_PASSWORD, and `**` does not let her replace what runs get', () => {
-    expect(team.run('carol', ['rotate', 'DB_PASSWORD'], {input: 'carols'}).code).not.toBe(0)
-    team.run('carol', ['add', 'DB_PASSWORD', '--environment', '**'], {input: 'carols-value'})
-    expect(jobGets()).toBe('the-real-db-password')
+  it('carol may not update DB_PASSWORD, and `**` does not let her replace what runs get', async () => {
+    expect((await team.run('carol', ['rotate', 'DB_PASSWORD'], {input: 'carols'})).code).not.toBe(0)
+    await team.run('carol', ['add', 'DB_PASSWORD', '--environment', '**'], {input: 'carols-value'})
+    expect(await jobGets()).toBe('the-real-db-password')
   })
 
-  it('nor does `**` on the branch', () => {
-    team.run('carol', ['add', 'DB_PASSWORD', '--branch', '**'], {input: 'carols-value'})
-    expect(jobGets()).toBe('the-real-db-password')
+  it('nor does `**` on the branch', async () => {
+    await team.run('carol', ['add', 'DB_PASSWORD', '--branch', '**'], {input: 'carols-value'})
+    expect(await jobGets()).toBe('the-real-db-password')
   })
 
 })

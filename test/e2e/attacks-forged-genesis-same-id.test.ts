@@ -17,46 +17,46 @@ beforeAll(async () => {
   await loadSodium()
 })
 
-beforeEach(() => {
-  team = new Team()
-  team.ok('alice', ['add', 'DB_PASSWORD', '--environment', 'production'], {input: 'real-prod-password'})
-  team.permit('mallory', 'developer', 'read', 'staging')
-  team.commit('a secret; mallory may read staging')
+beforeEach(async () => {
+  team = await Team.create()
+  await team.ok('alice', ['add', 'DB_PASSWORD', '--environment', 'production'], {input: 'real-prod-password'})
+  await team.permit('mallory', 'developer', 'read', 'staging')
+  await team.commit('a secret; mallory may read staging')
   // alice has used the vault on main: this computer pinned it there, and knows which vault lives at the path
-  expect(team.value('alice', ['DB_PASSWORD', '--environment', 'production'])).toBe('real-prod-password')
+  expect(await team.value('alice', ['DB_PASSWORD', '--environment', 'production'])).toBe('real-prod-password')
   vaultId = team.history().op(0).vault
 })
 
 afterEach(() => team.cleanup())
 
 /** mallory's branch: a vault of her own making under the team vault's id. */
-function pushForgedVaultOnBranch(): void {
-  team.checkout('mallory/fix-readme', 'main')
+async function pushForgedVaultOnBranch(): Promise<void> {
+  await team.checkout('mallory/fix-readme', 'main')
   craftVault(
     team.repo.vaultPath,
     vaultId,
-    {identity: team.identity('mallory'), name: 'user:mallory'},
-    [{name: 'user:alice', recipient: team.recipient('alice'), role: 'owner'}],
+    {identity: await team.identity('mallory'), name: 'user:mallory'},
+    [{name: 'user:alice', recipient: await team.recipient('alice'), role: 'owner'}],
     [{name: 'DB_PASSWORD', environment: 'production', value: 'mallorys-password'}],
   )
-  team.commit('mallory: fix readme')
+  await team.commit('mallory: fix readme')
 }
 
 describe('a vault of the attacker\'s making under the team vault\'s id, on a branch', () => {
-  it('is refused on a computer that knows the team vault at this path (as a different vault id is)', () => {
-    pushForgedVaultOnBranch()
-    const result = team.run('alice', ['get', 'DB_PASSWORD', '--environment', 'production'])
+  it('is refused on a computer that knows the team vault at this path (as a different vault id is)', async () => {
+    await pushForgedVaultOnBranch()
+    const result = await team.run('alice', ['get', 'DB_PASSWORD', '--environment', 'production'])
     // Today: exit 0, "mallorys-password", and only a note that the branch lacks operations seen elsewhere.
     expect(result.stdout).not.toBe('mallorys-password')
     expect(result.code).not.toBe(0)
   })
 
-  it('a value the victim writes there is not sealed to the attacker', () => {
-    pushForgedVaultOnBranch()
-    const added = team.run('alice', ['add', 'NEW_PROD_TOKEN', '--environment', 'production'], {input: 'written-on-the-branch'})
+  it('a value the victim writes there is not sealed to the attacker', async () => {
+    await pushForgedVaultOnBranch()
+    const added = await team.run('alice', ['add', 'NEW_PROD_TOKEN', '--environment', 'production'], {input: 'written-on-the-branch'})
     let stolen: string | undefined
     if (added.code === 0) {
-      const mallory = team.identity('mallory')
+      const mallory = await team.identity('mallory')
       const history = team.history()
       const record = history.secret({name: 'NEW_PROD_TOKEN', environment: 'production', branch: '*'})!
       const version = history.version(record.current)
@@ -77,11 +77,11 @@ describe('a vault of the attacker\'s making under the team vault\'s id, on a bra
     expect(added.code).not.toBe(0)
   })
 
-  it('control: a different vault id on the same unpinned branch is already refused', () => {
-    team.checkout('mallory/other', 'main')
-    craftVault(team.repo.vaultPath, 'a1b2c3d4e5f60718293a4b5c6d7e8f90', {identity: team.identity('mallory'), name: 'user:mallory'},
-      [{name: 'user:alice', recipient: team.recipient('alice'), role: 'owner'}], [{name: 'DB_PASSWORD', environment: 'production', value: 'mallorys-password'}])
-    team.commit('mallory: other')
-    expect(team.run('alice', ['get', 'DB_PASSWORD', '--environment', 'production']).code).not.toBe(0)
+  it('control: a different vault id on the same unpinned branch is already refused', async () => {
+    await team.checkout('mallory/other', 'main')
+    craftVault(team.repo.vaultPath, 'a1b2c3d4e5f60718293a4b5c6d7e8f90', {identity: await team.identity('mallory'), name: 'user:mallory'},
+      [{name: 'user:alice', recipient: await team.recipient('alice'), role: 'owner'}], [{name: 'DB_PASSWORD', environment: 'production', value: 'mallorys-password'}])
+    await team.commit('mallory: other')
+    expect((await team.run('alice', ['get', 'DB_PASSWORD', '--environment', 'production'])).code).not.toBe(0)
   })
 })

@@ -15,10 +15,10 @@ beforeAll(async () => {
   await loadSodium()
 })
 
-beforeEach(() => {
-  team = new Team()
-  team.ok('alice', ['add', 'DB_PASSWORD', '--environment', 'production'], {input: 'prod-v1'})
-  team.commit('a secret')
+beforeEach(async () => {
+  team = await Team.create()
+  await team.ok('alice', ['add', 'DB_PASSWORD', '--environment', 'production'], {input: 'prod-v1'})
+  await team.commit('a secret')
 })
 
 afterEach(() => team.cleanup())
@@ -26,17 +26,17 @@ afterEach(() => team.cleanup())
 const memberNames = () => team.history().activeMembers().map((m) => m.name).sort()
 
 describe('attack 3: a revoked owner keeps no owner powers', () => {
-  it('a new owner row signed after the revocation does not count, and the next routine permit seals nothing to it', () => {
-    team.permit('dave', 'owner')
-    team.ok('alice', ['permit', 'user:dave', '--revoke'])
+  it('a new owner row signed after the revocation does not count, and the next routine permit seals nothing to it', async () => {
+    await team.permit('dave', 'owner')
+    await team.ok('alice', ['permit', 'user:dave', '--revoke'])
     const puppet = Identity.generate()
-    const forged = team.forger('dave').append({
+    const forged = (await team.forger('dave')).append({
       kind: 'member.add',
       member: {name: 'user:puppet', kind: 'user', recipient: puppet.recipient.toString(), role: 'owner', environment: '*', branch: '*'},
     })
     expect(verdict(team.history(), forged.id)).toMatchObject({valid: false, reason: expect.stringContaining("user:dave wrote it in a history that had not seen their revocation by user:alice") as string})
 
-    team.permit('bob', 'developer', 'read')
+    await team.permit('bob', 'developer', 'read')
     const history = team.history()
     expect(history.activeMembers().map((m) => m.name).sort()).toEqual(['user:alice', 'user:bob'])
     const sealedToPuppet = history.ops.some((op) => {
@@ -45,119 +45,119 @@ describe('attack 3: a revoked owner keeps no owner powers', () => {
       return sealed.some((s) => s.member === forged.id)
     })
     expect(sealedToPuppet).toBe(false)
-    const asPuppet = team.run('carol', ['get', 'DB_PASSWORD', '--environment', 'production'], {env: {SECRETS_IDENTITY: puppet.toSecretText()}})
+    const asPuppet = await team.run('carol', ['get', 'DB_PASSWORD', '--environment', 'production'], {env: {SECRETS_IDENTITY: puppet.toSecretText()}})
     expect(asPuppet.code).toBe(ExitCode.PERMISSION_DENIED)
   })
 
-  it('rules dated just before their own revocation, written after it, do not count', () => {
-    team.permit('dave', 'owner')
-    team.permit('bob', 'developer')
-    const revoked = team.ok('alice', ['permit', 'user:dave', '--revoke'], {at: '2026-12-01T10:00:00.000Z'})
+  it('rules dated just before their own revocation, written after it, do not count', async () => {
+    await team.permit('dave', 'owner')
+    await team.permit('bob', 'developer')
+    const revoked = await team.ok('alice', ['permit', 'user:dave', '--revoke'], {at: '2026-12-01T10:00:00.000Z'})
     expect(revoked.code).toBe(0)
-    const forged = team.forger('dave').append({kind: 'rule.set', principal: 'user:bob', actions: ['read', 'update'], environment: '*', branch: '*'}, {at: '2026-12-01T09:59:59.999Z'})
+    const forged = (await team.forger('dave')).append({kind: 'rule.set', principal: 'user:bob', actions: ['read', 'update'], environment: '*', branch: '*'}, {at: '2026-12-01T09:59:59.999Z'})
     expect(verdict(team.history(), forged.id).valid).toBe(false)
-    expect(team.run('bob', ['get', 'DB_PASSWORD', '--environment', 'production']).code).toBe(ExitCode.PERMISSION_DENIED)
+    expect((await team.run('bob', ['get', 'DB_PASSWORD', '--environment', 'production'])).code).toBe(ExitCode.PERMISSION_DENIED)
   })
 
-  it("a branch on which the owner, before they were revoked on main, added a puppet owner that then wrote: merged, none of it counts", () => {
-    team.permit('dave', 'owner')
-    const fork = team.commit('dave is an owner')
-    team.checkout('dave-branch', fork)
-    const puppet = team.recipient('puppet')
-    team.ok('dave', ['permit', 'user:puppet', '--recipient', puppet, '--role', 'owner'], {fresh: true})
-    team.ok('puppet', ['add', 'PUPPET_SECRET'], {input: 'puppet-value', fresh: true})
-    team.ok('puppet', ['rotate', 'DB_PASSWORD', '--environment', 'production'], {input: 'puppet-prod', fresh: true})
-    team.commit('dave adds a puppet')
-    team.checkout('main')
-    team.ok('alice', ['permit', 'user:dave', '--revoke'])
-    team.commit('revoke dave')
+  it("a branch on which the owner, before they were revoked on main, added a puppet owner that then wrote: merged, none of it counts", async () => {
+    await team.permit('dave', 'owner')
+    const fork = await team.commit('dave is an owner')
+    await team.checkout('dave-branch', fork)
+    const puppet = await team.recipient('puppet')
+    await team.ok('dave', ['permit', 'user:puppet', '--recipient', puppet, '--role', 'owner'], {fresh: true})
+    await team.ok('puppet', ['add', 'PUPPET_SECRET'], {input: 'puppet-value', fresh: true})
+    await team.ok('puppet', ['rotate', 'DB_PASSWORD', '--environment', 'production'], {input: 'puppet-prod', fresh: true})
+    await team.commit('dave adds a puppet')
+    await team.checkout('main')
+    await team.ok('alice', ['permit', 'user:dave', '--revoke'])
+    await team.commit('revoke dave')
 
-    const merged = team.merge('dave-branch')
+    const merged = await team.merge('dave-branch')
     expect(merged.code).toBe(0)
     expect(merged.stderr).toMatch(/no longer counts: .*user:dave/)
     expect(memberNames()).toEqual(['user:alice'])
-    expect(team.value('alice', ['DB_PASSWORD', '--environment', 'production'])).toBe('prod-v1')
-    expect(team.run('alice', ['get', 'PUPPET_SECRET']).code).toBe(ExitCode.NOT_FOUND)
-    expect(team.run('puppet', ['get', 'DB_PASSWORD', '--environment', 'production']).code).toBe(ExitCode.PERMISSION_DENIED)
+    expect(await team.value('alice', ['DB_PASSWORD', '--environment', 'production'])).toBe('prod-v1')
+    expect((await team.run('alice', ['get', 'PUPPET_SECRET'])).code).toBe(ExitCode.NOT_FOUND)
+    expect((await team.run('puppet', ['get', 'DB_PASSWORD', '--environment', 'production'])).code).toBe(ExitCode.PERMISSION_DENIED)
   })
 
-  it('owners who revoke each other on branches that did not see the other revocation are both revoked; the revoked one keeps nothing', () => {
-    team.permit('carol', 'owner')
-    team.permit('dave', 'owner')
-    const fork = team.commit('three owners')
-    team.checkout('dave-branch', fork)
-    team.ok('dave', ['permit', 'user:alice', '--revoke'], {fresh: true})
-    team.commit('dave revokes alice')
-    team.checkout('main')
-    team.ok('alice', ['permit', 'user:dave', '--revoke'])
-    team.commit('alice revokes dave')
-    expect(team.merge('dave-branch').code).toBe(0)
+  it('owners who revoke each other on branches that did not see the other revocation are both revoked; the revoked one keeps nothing', async () => {
+    await team.permit('carol', 'owner')
+    await team.permit('dave', 'owner')
+    const fork = await team.commit('three owners')
+    await team.checkout('dave-branch', fork)
+    await team.ok('dave', ['permit', 'user:alice', '--revoke'], {fresh: true})
+    await team.commit('dave revokes alice')
+    await team.checkout('main')
+    await team.ok('alice', ['permit', 'user:dave', '--revoke'])
+    await team.commit('alice revokes dave')
+    expect((await team.merge('dave-branch')).code).toBe(0)
 
     // No order between the two can be told from the history: dave keeps no power, and alice
     // (whom a revoked owner could otherwise outlast with a backdated counter-revocation) goes too.
     expect(memberNames()).toEqual(['user:carol'])
-    expect(team.run('dave', ['permit', 'role:developer', '--scopes', 'read']).code).toBe(ExitCode.PERMISSION_DENIED)
+    expect((await team.run('dave', ['permit', 'role:developer', '--scopes', 'read'])).code).toBe(ExitCode.PERMISSION_DENIED)
     // The remaining owner can bring alice back.
-    team.ok('carol', ['permit', 'user:alice', '--recipient', team.recipient('alice'), '--role', 'owner'], {fresh: true})
-    expect(team.value('alice', ['DB_PASSWORD', '--environment', 'production'])).toBe('prod-v1')
+    await team.ok('carol', ['permit', 'user:alice', '--recipient', await team.recipient('alice'), '--role', 'owner'], {fresh: true})
+    expect(await team.value('alice', ['DB_PASSWORD', '--environment', 'production'])).toBe('prod-v1')
   })
 })
 
 describe('attack 4: backdated writes', () => {
-  it('a revoked member dates a version 1 ms before the revocation: it does not count, the rotated value stays current, check stays green only because it was rotated', () => {
-    team.permit('bob', 'developer', 'read,update', 'production')
-    team.ok('alice', ['permit', 'user:bob', '--revoke'], {at: '2026-12-01T10:00:00.000Z'})
-    expect(team.run('alice', ['check']).code).toBe(ExitCode.CHECK_FAILED)
-    team.ok('alice', ['rotate', 'DB_PASSWORD', '--environment', 'production'], {input: 'prod-v2', at: '2026-12-01T11:00:00.000Z'})
-    const forged = team.forger('bob').writeValue({name: 'DB_PASSWORD', environment: 'production', branch: '*'}, 'bob-value', {
+  it('a revoked member dates a version 1 ms before the revocation: it does not count, the rotated value stays current, check stays green only because it was rotated', async () => {
+    await team.permit('bob', 'developer', 'read,update', 'production')
+    await team.ok('alice', ['permit', 'user:bob', '--revoke'], {at: '2026-12-01T10:00:00.000Z'})
+    expect((await team.run('alice', ['check'])).code).toBe(ExitCode.CHECK_FAILED)
+    await team.ok('alice', ['rotate', 'DB_PASSWORD', '--environment', 'production'], {input: 'prod-v2', at: '2026-12-01T11:00:00.000Z'})
+    const forged = (await team.forger('bob')).writeValue({name: 'DB_PASSWORD', environment: 'production', branch: '*'}, 'bob-value', {
       to: ['user:alice', 'user:bob'], at: '2026-12-01T09:59:59.999Z',
     })
     expect(verdict(team.history(), forged.id).valid).toBe(false)
-    expect(team.value('alice', ['DB_PASSWORD', '--environment', 'production'])).toBe('prod-v2')
-    expect(team.run('alice', ['check']).code).toBe(0)
+    expect(await team.value('alice', ['DB_PASSWORD', '--environment', 'production'])).toBe('prod-v2')
+    expect((await team.run('alice', ['check'])).code).toBe(0)
   })
 
-  it('the same from a branch forked before the revocation, with the clock set back, merged by git', () => {
-    team.permit('bob', 'developer', 'read,update', 'production')
-    const fork = team.commit('bob may update production')
-    team.checkout('bob-branch', fork)
-    team.ok('bob', ['rotate', 'DB_PASSWORD', '--environment', 'production'], {input: 'bob-value', at: '2026-11-30T00:00:00.000Z', fresh: true})
-    team.commit('bob rotates')
-    team.checkout('main')
-    team.ok('alice', ['permit', 'user:bob', '--revoke'], {at: '2026-12-01T10:00:00.000Z'})
-    team.ok('alice', ['rotate', 'DB_PASSWORD', '--environment', 'production'], {input: 'prod-v2', at: '2026-12-01T11:00:00.000Z'})
-    team.commit('revoke and rotate')
-    expect(team.merge('bob-branch').code).toBe(0)
-    expect(team.value('alice', ['DB_PASSWORD', '--environment', 'production'])).toBe('prod-v2')
-    const listed = JSON.parse(team.ok('alice', ['list', '--json']).stdout) as {name: string; conflict: boolean; exposed: boolean}[]
+  it('the same from a branch forked before the revocation, with the clock set back, merged by git', async () => {
+    await team.permit('bob', 'developer', 'read,update', 'production')
+    const fork = await team.commit('bob may update production')
+    await team.checkout('bob-branch', fork)
+    await team.ok('bob', ['rotate', 'DB_PASSWORD', '--environment', 'production'], {input: 'bob-value', at: '2026-11-30T00:00:00.000Z', fresh: true})
+    await team.commit('bob rotates')
+    await team.checkout('main')
+    await team.ok('alice', ['permit', 'user:bob', '--revoke'], {at: '2026-12-01T10:00:00.000Z'})
+    await team.ok('alice', ['rotate', 'DB_PASSWORD', '--environment', 'production'], {input: 'prod-v2', at: '2026-12-01T11:00:00.000Z'})
+    await team.commit('revoke and rotate')
+    expect((await team.merge('bob-branch')).code).toBe(0)
+    expect(await team.value('alice', ['DB_PASSWORD', '--environment', 'production'])).toBe('prod-v2')
+    const listed = JSON.parse((await team.ok('alice', ['list', '--json'])).stdout) as {name: string; conflict: boolean; exposed: boolean}[]
     expect(listed).toEqual([expect.objectContaining({name: 'DB_PASSWORD', conflict: false, exposed: false})])
   })
 })
 
 describe('attack 5: creating a secret that exists is an update', () => {
-  it('a member who may only create writes a second first version of an existing secret: refused by the CLI, ignored in the file', () => {
-    team.permit('carol', 'developer', 'create', 'production')
-    expect(team.run('carol', ['add', 'DB_PASSWORD', '--environment', 'production'], {input: 'carol-value'}).code).toBe(ExitCode.CONFLICT)
-    const forged = team.forger('carol').writeValue({name: 'DB_PASSWORD', environment: 'production', branch: '*'}, 'carol-value', {to: ['user:alice']})
+  it('a member who may only create writes a second first version of an existing secret: refused by the CLI, ignored in the file', async () => {
+    await team.permit('carol', 'developer', 'create', 'production')
+    expect((await team.run('carol', ['add', 'DB_PASSWORD', '--environment', 'production'], {input: 'carol-value'})).code).toBe(ExitCode.CONFLICT)
+    const forged = (await team.forger('carol')).writeValue({name: 'DB_PASSWORD', environment: 'production', branch: '*'}, 'carol-value', {to: ['user:alice']})
     expect(verdict(team.history(), forged.id)).toMatchObject({valid: false, reason: 'user:carol (developer) could not update secret DB_PASSWORD in environment production, branch * in the history it saw'})
-    expect(team.value('alice', ['DB_PASSWORD', '--environment', 'production'])).toBe('prod-v1')
+    expect(await team.value('alice', ['DB_PASSWORD', '--environment', 'production'])).toBe('prod-v1')
   })
 
-  it('creating it on a branch forked before it existed: both kept, the owner\'s is current, and list marks the conflict until a rotation', () => {
-    team.permit('carol', 'developer', 'create', 'production')
-    const fork = team.commit('carol may create')
-    team.checkout('carol-branch', fork)
-    team.ok('carol', ['add', 'API_KEY', '--environment', 'production'], {input: 'carol-value', fresh: true})
-    team.commit('carol adds API_KEY')
-    team.checkout('main')
-    team.ok('alice', ['add', 'API_KEY', '--environment', 'production'], {input: 'alice-value'})
-    team.commit('alice adds API_KEY')
-    expect(team.merge('carol-branch').code).toBe(0)
-    expect(team.value('alice', ['API_KEY', '--environment', 'production'])).toBe('alice-value')
-    const conflicted = () => (JSON.parse(team.ok('alice', ['list', '--json']).stdout) as {name: string; conflict: boolean}[]).find((s) => s.name === 'API_KEY')!.conflict
-    expect(conflicted()).toBe(true)
-    team.ok('alice', ['rotate', 'API_KEY', '--environment', 'production'], {input: 'alice-v2'})
-    expect(conflicted()).toBe(false)
-    expect(team.value('alice', ['API_KEY', '--environment', 'production'])).toBe('alice-v2')
+  it('creating it on a branch forked before it existed: both kept, the owner\'s is current, and list marks the conflict until a rotation', async () => {
+    await team.permit('carol', 'developer', 'create', 'production')
+    const fork = await team.commit('carol may create')
+    await team.checkout('carol-branch', fork)
+    await team.ok('carol', ['add', 'API_KEY', '--environment', 'production'], {input: 'carol-value', fresh: true})
+    await team.commit('carol adds API_KEY')
+    await team.checkout('main')
+    await team.ok('alice', ['add', 'API_KEY', '--environment', 'production'], {input: 'alice-value'})
+    await team.commit('alice adds API_KEY')
+    expect((await team.merge('carol-branch')).code).toBe(0)
+    expect(await team.value('alice', ['API_KEY', '--environment', 'production'])).toBe('alice-value')
+    const conflicted = async () => (JSON.parse((await team.ok('alice', ['list', '--json'])).stdout) as {name: string; conflict: boolean}[]).find((s) => s.name === 'API_KEY')!.conflict
+    expect(await conflicted()).toBe(true)
+    await team.ok('alice', ['rotate', 'API_KEY', '--environment', 'production'], {input: 'alice-v2'})
+    expect(await conflicted()).toBe(false)
+    expect(await team.value('alice', ['API_KEY', '--environment', 'production'])).toBe('alice-v2')
   })
 })

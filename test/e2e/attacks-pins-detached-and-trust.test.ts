@@ -22,39 +22,39 @@ beforeAll(async () => {
   await loadSodium()
 })
 
-beforeEach(() => {
-  team = new Team()
-  team.ok('alice', ['add', 'DB_PASSWORD'], {input: 'prod-v1'})
-  team.commit('v1')
+beforeEach(async () => {
+  team = await Team.create()
+  await team.ok('alice', ['add', 'DB_PASSWORD'], {input: 'prod-v1'})
+  await team.commit('v1')
 })
 
 afterEach(() => team.cleanup())
 
 describe('pins on a detached HEAD', () => {
-  it('a computer that saw a rotation on main refuses the vault without it when HEAD is detached at main', () => {
-    team.ok('alice', ['rotate', 'DB_PASSWORD'], {input: 'prod-v2'})
-    team.commit('v2')
-    expect(team.value('alice', ['DB_PASSWORD'])).toBe('prod-v2')
+  it('a computer that saw a rotation on main refuses the vault without it when HEAD is detached at main', async () => {
+    await team.ok('alice', ['rotate', 'DB_PASSWORD'], {input: 'prod-v2'})
+    await team.commit('v2')
+    expect(await team.value('alice', ['DB_PASSWORD'])).toBe('prod-v2')
     const rotation = team.history().heads[0]!
 
     // mallory's push: the rotation cut from the file, on main
     const db = new Database(team.repo.vaultPath)
     db.prepare('DELETE FROM ops WHERE id = ?').run(rotation)
     db.close()
-    team.commit('mallory: "vacuum"')
-    expect(team.run('alice', ['get', 'DB_PASSWORD']).code).not.toBe(0) // refused on main, as designed
+    await team.commit('mallory: "vacuum"')
+    expect((await team.run('alice', ['get', 'DB_PASSWORD'])).code).not.toBe(0) // refused on main, as designed
 
-    git(team.repo.dir, 'checkout', '-q', '--detach', 'main')
-    const detached = team.run('alice', ['get', 'DB_PASSWORD'])
+    await git(team.repo.dir, 'checkout', '-q', '--detach', 'main')
+    const detached = await team.run('alice', ['get', 'DB_PASSWORD'])
     // Today: exit 0, "prod-v1", a note at most.
     expect(detached.stdout).not.toBe('prod-v1')
   })
 })
 
 describe('SECRETS_TRUST prefixes', () => {
-  it('a checkpoint is a whole operation id: a 48-bit prefix, which can be ground, is not accepted', () => {
+  it('a checkpoint is a whole operation id: a 48-bit prefix, which can be ground, is not accepted', async () => {
     const checkpoint = team.history().heads[0]!
-    const result = team.run('alice', ['get', 'DB_PASSWORD'], {fresh: true, env: {SECRETS_TRUST: checkpoint.slice(0, 12)}})
+    const result = await team.run('alice', ['get', 'DB_PASSWORD'], {fresh: true, env: {SECRETS_TRUST: checkpoint.slice(0, 12)}})
     expect(result.code).not.toBe(0)
   })
 })

@@ -16,14 +16,14 @@ beforeAll(async () => {
   await loadSodium()
 })
 
-beforeEach(() => {
-  team = new Team()
-  team.ok('alice', ['add', 'DB_PASSWORD'], {input: 'v1'})
-  team.permit('bob', 'developer', 'read')
-  team.permit('mallory', 'developer', 'create', 'review/*')
-  team.commit('bob reads, mallory may create review secrets')
+beforeEach(async () => {
+  team = await Team.create()
+  await team.ok('alice', ['add', 'DB_PASSWORD'], {input: 'v1'})
+  await team.permit('bob', 'developer', 'read')
+  await team.permit('mallory', 'developer', 'create', 'review/*')
+  await team.commit('bob reads, mallory may create review secrets')
 
-  const mallory = team.forger('mallory')
+  const mallory = await team.forger('mallory')
   const target = {name: 'REVIEW_TOKEN', environment: 'review/*', branch: '*'}
   const parents = [...mallory.heads()].sort()
   const committed = generateDataKey()
@@ -38,21 +38,21 @@ beforeEach(() => {
     },
     {parents},
   )
-  team.commit('mallory: a review token')
+  await team.commit('mallory: a review token')
 })
 
 afterEach(() => team.cleanup())
 
 describe('a poisoned inline key', () => {
-  it('does not stop the owner from revoking its author', () => {
-    const result = team.run('alice', ['permit', 'user:mallory', '--revoke'])
+  it('does not stop the owner from revoking its author', async () => {
+    const result = await team.run('alice', ['permit', 'user:mallory', '--revoke'])
     console.log(result.stderr)
     expect(result.code).toBe(0)
   })
 
-  it('does not stop the owner from adding a member, even after removing the secret', () => {
-    team.run('alice', ['remove', 'REVIEW_TOKEN', '--environment', 'review/*'])
-    const result = team.run('alice', ['permit', 'user:carol', '--recipient', team.recipient('carol'), '--role', 'developer', '--scopes', 'read'])
+  it('does not stop the owner from adding a member, even after removing the secret', async () => {
+    await team.run('alice', ['remove', 'REVIEW_TOKEN', '--environment', 'review/*'])
+    const result = await team.run('alice', ['permit', 'user:carol', '--recipient', await team.recipient('carol'), '--role', 'developer', '--scopes', 'read'])
     expect(result.code).toBe(0)
   })
 })

@@ -23,43 +23,43 @@ deploy:
       file: false
 `
 
-beforeEach(() => {
-  team = new Team()
+beforeEach(async () => {
+  team = await Team.create()
   writeFileSync(join(team.repo.dir, '.gitlab-ci.yml'), CI)
-  team.ok('alice', ['add', 'DB_PASSWORD', '--environment', 'production', '--ref', 'vault:production/db/password@ops'], {input: 'the-real-db-password'})
+  await team.ok('alice', ['add', 'DB_PASSWORD', '--environment', 'production', '--ref', 'vault:production/db/password@ops'], {input: 'the-real-db-password'})
   // carol may add new production secrets, not change existing ones
-  team.permit('carol', 'developer', 'create', 'production')
-  team.commit('ci file, a bound secret, carol may create in production')
+  await team.permit('carol', 'developer', 'create', 'production')
+  await team.commit('ci file, a bound secret, carol may create in production')
 })
 
 afterEach(() => team.cleanup())
 
-function whatTheJobGets(): {secret: string | null; value: string} {
-  const plan = JSON.parse(team.ok('alice', ['run', '--job', 'deploy', '--dry-run', '--json']).stdout) as {secrets: {secret: string | null}[]}
-  const value = team.ok('alice', ['run', '--job', 'deploy', '--no-mask', '--', 'sh', '-c', 'printf %s "$DB_PASSWORD"']).stdout
+async function whatTheJobGets(): Promise<{secret: string | null; value: string}> {
+  const plan = JSON.parse((await team.ok('alice', ['run', '--job', 'deploy', '--dry-run', '--json'])).stdout) as {secrets: {secret: string | null}[]}
+  const value = (await team.ok('alice', ['run', '--job', 'deploy', '--no-mask', '--', 'sh', '-c', 'printf %s "$DB_PASSWORD"'])).stdout
   return {secret: plan.secrets[0]!.secret, value}
 }
 
 describe('a provider reference taken over by a create-only member', () => {
-  it('precondition: carol may not update DB_PASSWORD', () => {
-    const result = team.run('carol', ['rotate', 'DB_PASSWORD', '--environment', 'production'], {input: 'carols-value'})
+  it('precondition: carol may not update DB_PASSWORD', async () => {
+    const result = await team.run('carol', ['rotate', 'DB_PASSWORD', '--environment', 'production'], {input: 'carols-value'})
     expect(result.code).not.toBe(0)
-    expect(whatTheJobGets()).toEqual({secret: 'DB_PASSWORD', value: 'the-real-db-password'})
+    expect(await whatTheJobGets()).toEqual({secret: 'DB_PASSWORD', value: 'the-real-db-password'})
   })
 
-  it('a new secret bound to the same reference in the same scope does not replace what the job gets', () => {
+  it('a new secret bound to the same reference in the same scope does not replace what the job gets', async () => {
     // A name that sorts first wins the tie between equally specific scopes.
-    const added = team.run('carol', ['add', 'AAA_CAROL', '--environment', 'production', '--ref', 'vault:production/db/password@ops'], {input: 'carols-value'})
-    const got = whatTheJobGets()
+    const added = await team.run('carol', ['add', 'AAA_CAROL', '--environment', 'production', '--ref', 'vault:production/db/password@ops'], {input: 'carols-value'})
+    const got = await whatTheJobGets()
     // Safe: either carol's add is refused (the reference is bound in that scope), or the job still gets alice's value.
     if (added.code === 0) expect(got).toEqual({secret: 'DB_PASSWORD', value: 'the-real-db-password'})
   })
 
-  it('a job entry resolved by name is not taken over by a new secret that binds the reference', () => {
+  it('a job entry resolved by name is not taken over by a new secret that binds the reference', async () => {
     // alice's secret has no --ref: the job resolves it by its variable name, and any bound secret comes first.
-    team.ok('alice', ['remove', 'DB_PASSWORD', '--environment', 'production'])
-    team.ok('alice', ['add', 'DB_PASSWORD', '--environment', 'production'], {input: 'the-real-db-password'})
-    team.run('carol', ['add', 'ZZZ_CAROL', '--environment', 'production', '--ref', 'vault:production/db/password@ops'], {input: 'carols-value'})
-    expect(whatTheJobGets().value).toBe('the-real-db-password')
+    await team.ok('alice', ['remove', 'DB_PASSWORD', '--environment', 'production'])
+    await team.ok('alice', ['add', 'DB_PASSWORD', '--environment', 'production'], {input: 'the-real-db-password'})
+    await team.run('carol', ['add', 'ZZZ_CAROL', '--environment', 'production', '--ref', 'vault:production/db/password@ops'], {input: 'carols-value'})
+    expect((await whatTheJobGets()).value).toBe('the-real-db-password')
   })
 })

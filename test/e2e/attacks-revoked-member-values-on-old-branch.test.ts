@@ -22,35 +22,35 @@ beforeAll(async () => {
   await loadSodium()
 })
 
-beforeEach(() => {
-  team = new Team()
+beforeEach(async () => {
+  team = await Team.create()
   writeFileSync(join(team.repo.dir, '.gitlab-ci.yml'), 'deploy:\n  script: [echo]\n  secrets:\n    DB_PASSWORD:\n      gitlab_secrets_manager: {name: DB_PASSWORD}\n      file: false\n')
-  team.ok('alice', ['add', 'DB_PASSWORD'], {input: 'real-v1'})
-  team.permit('mallory', 'developer', 'read,update')
-  fork = team.commit('mallory may read and update')
-  team.ok('alice', ['permit', 'user:mallory', '--revoke'])
-  team.ok('alice', ['rotate', 'DB_PASSWORD'], {input: 'real-v2'})
-  team.commit('revoke mallory, rotate')
+  await team.ok('alice', ['add', 'DB_PASSWORD'], {input: 'real-v1'})
+  await team.permit('mallory', 'developer', 'read,update')
+  fork = await team.commit('mallory may read and update')
+  await team.ok('alice', ['permit', 'user:mallory', '--revoke'])
+  await team.ok('alice', ['rotate', 'DB_PASSWORD'], {input: 'real-v2'})
+  await team.commit('revoke mallory, rotate')
   // alice's computer has seen the revocation (and pinned it on main)
-  expect(team.value('alice', ['DB_PASSWORD'])).toBe('real-v2')
+  expect(await team.value('alice', ['DB_PASSWORD'])).toBe('real-v2')
 
   // mallory's branch, cut before her revocation; she rotates there with her own copy of the tool
-  team.checkout('mallory/hotfix', fork)
-  team.ok('mallory', ['rotate', 'DB_PASSWORD'], {input: 'mallorys-value', fresh: true})
-  team.commit('mallory: hotfix')
+  await team.checkout('mallory/hotfix', fork)
+  await team.ok('mallory', ['rotate', 'DB_PASSWORD'], {input: 'mallorys-value', fresh: true})
+  await team.commit('mallory: hotfix')
 })
 
 afterEach(() => team.cleanup())
 
 describe('a value a revoked member wrote on a branch forked before the revocation', () => {
-  it('does not count on a computer that saw the revocation', () => {
-    const result = team.run('alice', ['get', 'DB_PASSWORD'])
+  it('does not count on a computer that saw the revocation', async () => {
+    const result = await team.run('alice', ['get', 'DB_PASSWORD'])
     // Today: exit 0, "mallorys-value" (stderr only warns that nothing written here is sealed to mallory).
     expect(result.stdout).not.toBe('mallorys-value')
   })
 
-  it('is not injected by `secrets run` there', () => {
-    const result = team.run('alice', ['run', '--job', 'deploy', '--no-mask', '--', 'sh', '-c', 'printf %s "$DB_PASSWORD"'])
+  it('is not injected by `secrets run` there', async () => {
+    const result = await team.run('alice', ['run', '--job', 'deploy', '--no-mask', '--', 'sh', '-c', 'printf %s "$DB_PASSWORD"'])
     expect(result.stdout).not.toContain('mallorys-value')
   })
 })

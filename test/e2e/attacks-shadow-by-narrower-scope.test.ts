@@ -13,8 +13,8 @@ import {Team} from '../helpers/team.js'
 
 let team: Team
 
-beforeEach(() => {
-  team = new Team()
+beforeEach(async () => {
+  team = await Team.create()
   writeFileSync(join(team.repo.dir, '.gitlab-ci.yml'), `
 deploy:
   environment: production
@@ -24,31 +24,31 @@ deploy:
       gitlab_secrets_manager: {name: DB_PASSWORD}
       file: false
 `)
-  team.ok('alice', ['add', 'DB_PASSWORD'], {input: 'the-real-db-password'})
-  team.permit('carol', 'developer', 'create')
-  team.commit('carol may create secrets')
+  await team.ok('alice', ['add', 'DB_PASSWORD'], {input: 'the-real-db-password'})
+  await team.permit('carol', 'developer', 'create')
+  await team.commit('carol may create secrets')
 })
 
 afterEach(() => team.cleanup())
 
-function jobGets(): string {
-  return team.ok('alice', ['run', '--job', 'deploy', '--branch', 'main', '--no-mask', '--', 'sh', '-c', 'printf %s "$DB_PASSWORD"']).stdout
+async function jobGets(): Promise<string> {
+  return (await team.ok('alice', ['run', '--job', 'deploy', '--branch', 'main', '--no-mask', '--', 'sh', '-c', 'printf %s "$DB_PASSWORD"'])).stdout
 }
 
 describe('an existing secret shadowed by a narrower scope, with only create', () => {
-  it('precondition: carol may not update DB_PASSWORD', () => {
-    expect(team.run('carol', ['rotate', 'DB_PASSWORD'], {input: 'carols'}).code).not.toBe(0)
-    expect(jobGets()).toBe('the-real-db-password')
+  it('precondition: carol may not update DB_PASSWORD', async () => {
+    expect((await team.run('carol', ['rotate', 'DB_PASSWORD'], {input: 'carols'})).code).not.toBe(0)
+    expect(await jobGets()).toBe('the-real-db-password')
   })
 
-  it('environment production does not let her replace what the production job gets', () => {
-    team.run('carol', ['add', 'DB_PASSWORD', '--environment', 'production'], {input: 'carols-value'})
+  it('environment production does not let her replace what the production job gets', async () => {
+    await team.run('carol', ['add', 'DB_PASSWORD', '--environment', 'production'], {input: 'carols-value'})
     // Today: the job gets "carols-value".
-    expect(jobGets()).toBe('the-real-db-password')
+    expect(await jobGets()).toBe('the-real-db-password')
   })
 
-  it('nor does branch main', () => {
-    team.run('carol', ['add', 'DB_PASSWORD', '--branch', 'main'], {input: 'carols-value'})
-    expect(jobGets()).toBe('the-real-db-password')
+  it('nor does branch main', async () => {
+    await team.run('carol', ['add', 'DB_PASSWORD', '--branch', 'main'], {input: 'carols-value'})
+    expect(await jobGets()).toBe('the-real-db-password')
   })
 })

@@ -23,17 +23,17 @@ beforeAll(async () => {
   await loadSodium()
 })
 
-beforeEach(() => {
-  team = new Team()
-  team.ok('alice', ['add', 'DB_PASSWORD'], {input: 'v1'})
-  team.permit('mallory', 'developer', 'read,update')
-  team.commit('mallory may update')
+beforeEach(async () => {
+  team = await Team.create()
+  await team.ok('alice', ['add', 'DB_PASSWORD'], {input: 'v1'})
+  await team.permit('mallory', 'developer', 'read,update')
+  await team.commit('mallory may update')
 })
 
 afterEach(() => team.cleanup())
 
-function versionWithOrigin(author: string, at?: string): void {
-  const mallory = team.forger('mallory')
+async function versionWithOrigin(author: string, at?: string): Promise<void> {
+  const mallory = await team.forger('mallory')
   const op = mallory.writeValue({name: 'DB_PASSWORD', environment: '*', branch: '*'}, 'mallorys', {to: ['user:alice', 'user:mallory'], at})
   // writeValue writes origin: null; re-append the same version with an origin of mallory's choosing
   const data = {...op.data!, origin: {author, at: '2026-01-01T00:00:00.000Z'}} as Parameters<typeof mallory.append>[0]
@@ -44,25 +44,25 @@ function versionWithOrigin(author: string, at?: string): void {
 }
 
 describe('control characters from the file reach the terminal', () => {
-  it('the warning about a revoked member\'s void operation carries no escape sequence', () => {
-    team.ok('alice', ['permit', 'user:mallory', '--revoke'])
-    team.commit('revoke mallory')
-    versionWithOrigin(ESCAPES)
-    const result = team.run('alice', ['list'])
+  it('the warning about a revoked member\'s void operation carries no escape sequence', async () => {
+    await team.ok('alice', ['permit', 'user:mallory', '--revoke'])
+    await team.commit('revoke mallory')
+    await versionWithOrigin(ESCAPES)
+    const result = await team.run('alice', ['list'])
     expect(result.stderr).toContain('ignored operation')
     expect(result.stderr).not.toMatch(CONTROL)
-    expect(team.run('alice', ['log']).stdout).not.toMatch(CONTROL)
+    expect((await team.run('alice', ['log'])).stdout).not.toMatch(CONTROL)
   })
 
-  it('list --history prints no escape sequence and names the real author of a version', () => {
-    versionWithOrigin(`user:alice${ESCAPES}`)
-    const history = team.run('alice', ['list', '--history', 'DB_PASSWORD'])
+  it('list --history prints no escape sequence and names the real author of a version', async () => {
+    await versionWithOrigin(`user:alice${ESCAPES}`)
+    const history = await team.run('alice', ['list', '--history', 'DB_PASSWORD'])
     expect(history.stdout).not.toMatch(CONTROL)
     // Only the vault's creator carries versions over from format 1: mallory's version, which
     // claims alice wrote it, does not count, and the current version is really alice's.
-    const json = JSON.parse(team.ok('alice', ['list', '--json']).stdout) as {updatedBy: string}[]
+    const json = JSON.parse((await team.ok('alice', ['list', '--json'])).stdout) as {updatedBy: string}[]
     expect(json[0]!.updatedBy).toBe('user:alice')
-    const log = JSON.parse(team.ok('alice', ['log', '--json']).stdout) as {entries: {author: string; valid: boolean; reason: string | null}[]}
+    const log = JSON.parse((await team.ok('alice', ['log', '--json'])).stdout) as {entries: {author: string; valid: boolean; reason: string | null}[]}
     expect(log.entries.filter((e) => !e.valid).map((e) => [e.author, e.reason])).toEqual([['user:mallory', 'its fields are malformed (its origin is malformed)']])
   })
 })

@@ -75,25 +75,25 @@ function bobBindsTheReference(): void {
   db.close()
 }
 
-function whatTheJobGets(): string | null {
-  const plan = JSON.parse(repo.run(alice, ['run', '--job', 'deploy', '--dry-run', '--json']).stdout) as {secrets: {secret: string | null}[]}
+async function whatTheJobGets(): Promise<string | null> {
+  const plan = JSON.parse((await repo.run(alice, ['run', '--job', 'deploy', '--dry-run', '--json'])).stdout) as {secrets: {secret: string | null}[]}
   return plan.secrets[0]!.secret
 }
 
 describe('a developer\'s provider reference carried through `secrets upgrade`', () => {
-  it('control: without bob\'s row the upgraded vault gives the job DB_PASSWORD, by name', () => {
-    expect(repo.run(alice, ['upgrade']).code).toBe(0)
-    expect(whatTheJobGets()).toBe('DB_PASSWORD')
+  it('control: without bob\'s row the upgraded vault gives the job DB_PASSWORD, by name', async () => {
+    expect((await repo.run(alice, ['upgrade'])).code).toBe(0)
+    expect(await whatTheJobGets()).toBe('DB_PASSWORD')
   })
 
-  it('after the upgrade, no binding rests on a developer\'s format-1 row', () => {
+  it('after the upgrade, no binding rests on a developer\'s format-1 row', async () => {
     bobBindsTheReference()
-    const upgraded = repo.run(alice, ['upgrade'])
+    const upgraded = await repo.run(alice, ['upgrade'])
     if (upgraded.code === 0) {
-      const list = JSON.parse(repo.run(alice, ['list', '--json']).stdout) as {name: string; ref: string | null}[]
+      const list = JSON.parse((await repo.run(alice, ['list', '--json'])).stdout) as {name: string; ref: string | null}[]
       // Today: CACHE_URL keeps ref vault:production/db/password@ops, now signed by alice, and the deploy job gets it.
       expect(list.find((s) => s.name === 'CACHE_URL')?.ref ?? null).toBeNull()
-      expect(whatTheJobGets()).toBe('DB_PASSWORD')
+      expect(await whatTheJobGets()).toBe('DB_PASSWORD')
     }
   })
 })

@@ -85,16 +85,16 @@ function daveForgesAVersionByAlice(): void {
 }
 
 describe('a maintainer\'s format-1 version "re-signed" in the name of an owner, through `secrets upgrade`', () => {
-  it('control: the upgraded DEPLOY_TOKEN is alice\'s value', () => {
-    expect(repo.run(alice, ['upgrade']).code).toBe(0)
-    expect(repo.run(alice, ['get', 'DEPLOY_TOKEN', '--environment', 'production']).stdout).not.toBe('daves-deploy-token')
+  it('control: the upgraded DEPLOY_TOKEN is alice\'s value', async () => {
+    expect((await repo.run(alice, ['upgrade'])).code).toBe(0)
+    expect((await repo.run(alice, ['get', 'DEPLOY_TOKEN', '--environment', 'production'])).stdout).not.toBe('daves-deploy-token')
   })
 
-  it('does not become the current value of a secret the maintainer may not write', () => {
+  it('does not become the current value of a secret the maintainer may not write', async () => {
     daveForgesAVersionByAlice()
-    const upgraded = repo.run(alice, ['upgrade'])
+    const upgraded = await repo.run(alice, ['upgrade'])
     if (upgraded.code === 0) {
-      const got = repo.run(alice, ['get', 'DEPLOY_TOKEN', '--environment', 'production'])
+      const got = await repo.run(alice, ['get', 'DEPLOY_TOKEN', '--environment', 'production'])
       // Today: exit 0 and "daves-deploy-token", listed as updated by user:alice.
       expect(got.stdout).not.toBe('daves-deploy-token')
     }

@@ -65,13 +65,13 @@ function bobPlantsAVariable(): void {
 }
 
 describe('a developer\'s --variable secret carried through `secrets upgrade`', () => {
-  it('after the upgrade, no --variable secret rests on a developer\'s format-1 row', () => {
+  it('after the upgrade, no --variable secret rests on a developer\'s format-1 row', async () => {
     bobPlantsAVariable()
-    const upgraded = repo.run(alice, ['upgrade'])
+    const upgraded = await repo.run(alice, ['upgrade'])
     if (upgraded.code === 0) {
-      const list = JSON.parse(repo.run(alice, ['list', '--json']).stdout) as {name: string; variable: boolean}[]
+      const list = JSON.parse((await repo.run(alice, ['list', '--json'])).stdout) as {name: string; variable: boolean}[]
       // Today: BASH_ENV is a file-type --variable secret: every `secrets run` sources bob's script.
-      const run = repo.run(alice, ['run', '--', 'bash', '-c', 'true'])
+      const run = await repo.run(alice, ['run', '--', 'bash', '-c', 'true'])
       expect(run.stderr).not.toContain('owned by bob')
       expect(list.find((s) => s.name === 'BASH_ENV')?.variable ?? false).toBe(false)
     }

@@ -12,8 +12,8 @@ import {Team} from '../helpers/team.js'
 
 let team: Team
 
-beforeEach(() => {
-  team = new Team()
+beforeEach(async () => {
+  team = await Team.create()
   writeFileSync(join(team.repo.dir, '.gitlab-ci.yml'), `
 deploy:
   environment: production
@@ -28,17 +28,17 @@ deploy:
 afterEach(() => team.cleanup())
 
 describe('a value that Node refuses as an environment variable', () => {
-  it('run never prints a value in its error (a NUL byte in a file: false secret)', () => {
-    team.ok('alice', ['add', 'TOKEN'], {input: 'top-secret-part-1\u0000top-secret-part-2'})
-    const result = team.run('alice', ['run', '--job', 'deploy', '--', 'true'])
+  it('run never prints a value in its error (a NUL byte in a file: false secret)', async () => {
+    await team.ok('alice', ['add', 'TOKEN'], {input: 'top-secret-part-1\u0000top-secret-part-2'})
+    const result = await team.run('alice', ['run', '--job', 'deploy', '--', 'true'])
     expect(result.stderr).not.toContain('top-secret-part')
     expect(result.stdout).not.toContain('top-secret-part')
   })
 
-  it('run never prints a value in its error (a NUL byte in a --variable secret)', () => {
-    team.ok('alice', ['add', 'TOKEN'], {input: 'harmless'})
-    team.ok('alice', ['add', 'BINARY_VAR', '--variable'], {input: 'variable-secret-a\u0000variable-secret-b'})
-    const result = team.run('alice', ['run', '--job', 'deploy', '--', 'true'])
+  it('run never prints a value in its error (a NUL byte in a --variable secret)', async () => {
+    await team.ok('alice', ['add', 'TOKEN'], {input: 'harmless'})
+    await team.ok('alice', ['add', 'BINARY_VAR', '--variable'], {input: 'variable-secret-a\u0000variable-secret-b'})
+    const result = await team.run('alice', ['run', '--job', 'deploy', '--', 'true'])
     expect(result.stderr).not.toContain('variable-secret')
   })
 })

@@ -24,9 +24,9 @@ describe.skipIf(!available)('with the OS keychain', () => {
     repo.cleanup()
   })
 
-  it('enable stores the identity in the keychain and writes no key file', () => {
+  it('enable stores the identity in the keychain and writes no key file', async () => {
     const alice = repo.person('alice', {SECRETS_KEYCHAIN: 'on', SECRETS_KEYCHAIN_SERVICE: service})
-    const enabled = repo.run(alice, ['enable'])
+    const enabled = await repo.run(alice, ['enable'])
     expect(enabled.code).toBe(0)
     expect(enabled.stderr).not.toContain('warning')
     expect(existsSync(join(alice.home, '.config', 'secrets', 'identity'))).toBe(false)
@@ -34,10 +34,10 @@ describe.skipIf(!available)('with the OS keychain', () => {
     const stored = new OsKeychain(service).get(DEFAULT_ACCOUNT)
     expect(stored).toMatch(/^SECRETS-IDENTITY-1/)
 
-    const identity = JSON.parse(repo.run(alice, ['identity', '--json']).stdout) as {source: string}
+    const identity = JSON.parse((await repo.run(alice, ['identity', '--json'])).stdout) as {source: string}
     expect(identity.source).toBe('keychain')
 
-    repo.run(alice, ['add', 'FROM_KEYCHAIN'], {input: 'keychain-backed-value'})
-    expect(repo.run(alice, ['get', 'FROM_KEYCHAIN']).stdout).toBe('keychain-backed-value')
+    await repo.run(alice, ['add', 'FROM_KEYCHAIN'], {input: 'keychain-backed-value'})
+    expect((await repo.run(alice, ['get', 'FROM_KEYCHAIN'])).stdout).toBe('keychain-backed-value')
   })
 })

@@ -15,19 +15,19 @@ let repo: TempRepo
 let alice: Person
 let bob: Person
 
-beforeEach(() => {
+beforeEach(async () => {
   repo = new TempRepo()
   alice = repo.person('alice')
   bob = repo.person('bob')
-  expect(repo.run(alice, ['enable']).code).toBe(0)
-  repo.run(alice, ['add', 'DB_PASSWORD', '--environment', 'production'], {input: 'production-password'})
-  repo.run(alice, ['add', 'DB_PASSWORD', '--environment', 'staging'], {input: 'staging-password'})
+  expect((await repo.run(alice, ['enable'])).code).toBe(0)
+  await repo.run(alice, ['add', 'DB_PASSWORD', '--environment', 'production'], {input: 'production-password'})
+  await repo.run(alice, ['add', 'DB_PASSWORD', '--environment', 'staging'], {input: 'staging-password'})
 })
 
 afterEach(() => repo.cleanup())
 
-function recipientOf(person: Person): string {
-  return (JSON.parse(repo.run(person, ['identity', '--json']).stdout) as {recipient: string}).recipient
+async function recipientOf(person: Person): Promise<string> {
+  return (JSON.parse((await repo.run(person, ['identity', '--json'])).stdout) as {recipient: string}).recipient
 }
 
 function identityOf(person: Person): Identity {
@@ -35,8 +35,8 @@ function identityOf(person: Person): Identity {
   return Identity.parse(text)
 }
 
-function permitBob(scopes = 'read'): void {
-  const result = repo.run(alice, ['permit', 'user:bob', '--recipient', recipientOf(bob), '--role', 'developer', '--scopes', scopes])
+async function permitBob(scopes = 'read'): Promise<void> {
+  const result = await repo.run(alice, ['permit', 'user:bob', '--recipient', await recipientOf(bob), '--role', 'developer', '--scopes', scopes])
   expect(result.stderr).toBe('added user:bob\n')
   expect(result.code).toBe(0)
 }
@@ -53,37 +53,37 @@ function currentKeysHeldBy(identity: Identity): string[] {
 }
 
 describe('permit and read', () => {
-  it("Bob's identity → Alice permits read → Bob reads; Bob's add is refused, vault unchanged", () => {
-    permitBob()
-    expect(repo.run(bob, ['get', 'DB_PASSWORD', '--environment', 'production'])).toMatchObject({code: 0, stdout: 'production-password'})
+  it("Bob's identity → Alice permits read → Bob reads; Bob's add is refused, vault unchanged", async () => {
+    await permitBob()
+    expect(await repo.run(bob, ['get', 'DB_PASSWORD', '--environment', 'production'])).toMatchObject({code: 0, stdout: 'production-password'})
     const before = repo.vaultBytes()
-    const added = repo.run(bob, ['add', 'BOBS_SECRET'], {input: 'bob-value-123'})
+    const added = await repo.run(bob, ['add', 'BOBS_SECRET'], {input: 'bob-value-123'})
     expect(added.code).toBe(ExitCode.PERMISSION_DENIED)
     expect(added.stderr.split('\n')[0]).toBe('error: user:bob (developer) may not create secret BOBS_SECRET (environment *, branch *)')
     expect(repo.vaultBytes().equals(before)).toBe(true)
   })
 
-  it('lets a member with create add, and a group rule grant read', () => {
-    permitBob('read,create')
-    expect(repo.run(bob, ['add', 'BOBS_SECRET'], {input: 'bob-value-123'}).code).toBe(0)
-    expect(repo.run(alice, ['get', 'BOBS_SECRET']).stdout).toBe('bob-value-123')
+  it('lets a member with create add, and a group rule grant read', async () => {
+    await permitBob('read,create')
+    expect((await repo.run(bob, ['add', 'BOBS_SECRET'], {input: 'bob-value-123'})).code).toBe(0)
+    expect((await repo.run(alice, ['get', 'BOBS_SECRET'])).stdout).toBe('bob-value-123')
 
     const carol = repo.person('carol')
-    repo.run(alice, ['permit', 'user:carol', '--recipient', recipientOf(carol), '--role', 'reporter', '--scopes', 'create'])
-    expect(repo.run(carol, ['get', 'DB_PASSWORD', '--environment', 'staging']).code).toBe(ExitCode.PERMISSION_DENIED)
-    expect(repo.run(alice, ['permit', 'group:ops', '--members', 'carol', '--scopes', 'read', '--environment', 'staging']).code).toBe(0)
-    expect(repo.run(carol, ['get', 'DB_PASSWORD', '--environment', 'staging']).stdout).toBe('staging-password')
-    expect(repo.run(carol, ['get', 'DB_PASSWORD', '--environment', 'production']).code).toBe(ExitCode.PERMISSION_DENIED)
+    await repo.run(alice, ['permit', 'user:carol', '--recipient', await recipientOf(carol), '--role', 'reporter', '--scopes', 'create'])
+    expect((await repo.run(carol, ['get', 'DB_PASSWORD', '--environment', 'staging'])).code).toBe(ExitCode.PERMISSION_DENIED)
+    expect((await repo.run(alice, ['permit', 'group:ops', '--members', 'carol', '--scopes', 'read', '--environment', 'staging'])).code).toBe(0)
+    expect((await repo.run(carol, ['get', 'DB_PASSWORD', '--environment', 'staging'])).stdout).toBe('staging-password')
+    expect((await repo.run(carol, ['get', 'DB_PASSWORD', '--environment', 'production'])).code).toBe(ExitCode.PERMISSION_DENIED)
   })
 
-  it('shows members, groups and rules to owners and maintainers only', () => {
-    permitBob()
-    const view = JSON.parse(repo.run(alice, ['permit', '--json']).stdout) as {members: Array<{name: string; role: string}>; rules: Array<{principal: string; actions: string[]}>}
+  it('shows members, groups and rules to owners and maintainers only', async () => {
+    await permitBob()
+    const view = JSON.parse((await repo.run(alice, ['permit', '--json'])).stdout) as {members: Array<{name: string; role: string}>; rules: Array<{principal: string; actions: string[]}>}
     expect(view.members.map((m) => [m.name, m.role])).toEqual([['user:alice@example.com', 'owner'], ['user:bob', 'developer']])
     expect(view.rules).toEqual([{principal: 'user:bob', actions: ['read'], environment: '*', branch: '*', createdAt: expect.any(String)}])
-    const denied = repo.run(bob, ['permit'])
+    const denied = await repo.run(bob, ['permit'])
     expect(denied.code).toBe(ExitCode.PERMISSION_DENIED)
-    expect(repo.run(bob, ['permit', 'role:developer', '--scopes', 'read,create']).code).toBe(ExitCode.PERMISSION_DENIED)
+    expect((await repo.run(bob, ['permit', 'role:developer', '--scopes', 'read,create'])).code).toBe(ExitCode.PERMISSION_DENIED)
   })
 
   it.each([
@@ -93,9 +93,9 @@ describe('permit and read', () => {
     [['permit', 'user:dave', '--scopes', 'read'], /a new member needs --recipient/],
     [['permit', 'user:dave', '--recipient', 'secrets1qqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqq', '--scopes', 'read'], /invalid recipient/],
     [['permit', 'user:nobody', '--revoke'], /no member user:nobody/],
-  ])('refuses %j with one line and the vault unchanged', (args, message) => {
+  ])('refuses %j with one line and the vault unchanged', async (args, message) => {
     const before = repo.vaultBytes()
-    const result = repo.run(alice, args)
+    const result = await repo.run(alice, args)
     expect(result.code).not.toBe(0)
     expect(result.stderr.split('\n')[0]).toMatch(message)
     expect(repo.vaultBytes().equals(before)).toBe(true)
@@ -104,7 +104,7 @@ describe('permit and read', () => {
 
 describe('machine members', () => {
   it('a machine limited to production reads production through SECRETS_IDENTITY and cannot decrypt others', async () => {
-    const created = repo.run(alice, ['permit', 'machine:ci', '--scopes', 'read', '--environment', 'production'])
+    const created = await repo.run(alice, ['permit', 'machine:ci', '--scopes', 'read', '--environment', 'production'])
     expect(created.code).toBe(0)
     const machine = created.stdout.trim()
     expect(machine).toMatch(/^SECRETS-IDENTITY-1[A-Z0-9]+$/)
@@ -112,8 +112,8 @@ describe('machine members', () => {
     expect(repo.vaultBytes().includes(Buffer.from(machine))).toBe(false)
 
     const ci = repo.person('ci', {SECRETS_IDENTITY: machine})
-    expect(repo.run(ci, ['get', 'DB_PASSWORD', '--environment', 'production']).stdout).toBe('production-password')
-    expect(repo.run(ci, ['get', 'DB_PASSWORD', '--environment', 'staging']).code).toBe(ExitCode.PERMISSION_DENIED)
+    expect((await repo.run(ci, ['get', 'DB_PASSWORD', '--environment', 'production'])).stdout).toBe('production-password')
+    expect((await repo.run(ci, ['get', 'DB_PASSWORD', '--environment', 'staging'])).code).toBe(ExitCode.PERMISSION_DENIED)
     // And not by policy alone: it holds no key to the staging value.
     await loadSodium()
     const history = historyOfFile(repo.vaultPath)
@@ -125,63 +125,63 @@ describe('machine members', () => {
 
 describe('revocation', () => {
   it('after --revoke Bob decrypts neither old nor new values, and what he could read is exposed until rotated', async () => {
-    permitBob()
+    await permitBob()
     await loadSodium()
     const bobIdentity = identityOf(bob)
     expect(currentKeysHeldBy(bobIdentity)).toEqual(['*/*', 'production/*', 'staging/*'])
 
-    const revoked = repo.run(alice, ['permit', 'user:bob', '--revoke'])
+    const revoked = await repo.run(alice, ['permit', 'user:bob', '--revoke'])
     expect(revoked.code).toBe(0)
     expect(revoked.stderr).toContain('made new keys for the scopes they could read')
     expect(currentKeysHeldBy(bobIdentity)).toEqual([])
-    expect(repo.run(bob, ['get', 'DB_PASSWORD', '--environment', 'production']).code).toBe(ExitCode.PERMISSION_DENIED)
+    expect((await repo.run(bob, ['get', 'DB_PASSWORD', '--environment', 'production'])).code).toBe(ExitCode.PERMISSION_DENIED)
 
-    repo.run(alice, ['add', 'NEW_SECRET'], {input: 'new-secret-value'})
+    await repo.run(alice, ['add', 'NEW_SECRET'], {input: 'new-secret-value'})
     expect(currentKeysHeldBy(bobIdentity)).toEqual([])
 
-    const listed = JSON.parse(repo.run(alice, ['list', '--json']).stdout) as Array<{name: string; environment: string; exposed: boolean}>
+    const listed = JSON.parse((await repo.run(alice, ['list', '--json'])).stdout) as Array<{name: string; environment: string; exposed: boolean}>
     expect(listed.map((s) => [s.name, s.environment, s.exposed])).toEqual([
       ['DB_PASSWORD', 'production', true],
       ['DB_PASSWORD', 'staging', true],
       ['NEW_SECRET', '*', false],
     ])
-    expect(repo.run(alice, ['check']).code).toBe(ExitCode.CHECK_FAILED)
-    repo.run(alice, ['rotate', 'DB_PASSWORD', '--environment', 'production'], {input: 'new-production-password'})
-    repo.run(alice, ['rotate', 'DB_PASSWORD', '--environment', 'staging'], {input: 'new-staging-password'})
-    expect(repo.run(alice, ['check']).code).toBe(0)
-    expect(repo.run(alice, ['get', 'DB_PASSWORD', '--environment', 'production']).stdout).toBe('new-production-password')
+    expect((await repo.run(alice, ['check'])).code).toBe(ExitCode.CHECK_FAILED)
+    await repo.run(alice, ['rotate', 'DB_PASSWORD', '--environment', 'production'], {input: 'new-production-password'})
+    await repo.run(alice, ['rotate', 'DB_PASSWORD', '--environment', 'staging'], {input: 'new-staging-password'})
+    expect((await repo.run(alice, ['check'])).code).toBe(0)
+    expect((await repo.run(alice, ['get', 'DB_PASSWORD', '--environment', 'production'])).stdout).toBe('new-production-password')
   })
 })
 
 describe('forgery', () => {
   it('ignores, naming it, an operation written by someone without the right; the vault still opens', async () => {
-    permitBob()
+    await permitBob()
     await loadSodium()
     // Bob writes a signed secret straight into the file with his own tool, though he may only read.
     const forged = Forger.open(repo.vaultPath, identityOf(bob)).writeValue({name: 'FORGED', environment: 'production', branch: '*'}, 'forged-value', {to: ['user:alice@example.com']})
 
-    const listed = repo.run(alice, ['list', '--json'])
+    const listed = await repo.run(alice, ['list', '--json'])
     expect(listed.code).toBe(0)
     expect((JSON.parse(listed.stdout) as Array<{name: string}>).map((s) => s.name)).not.toContain('FORGED')
     expect(listed.stderr.split('\n')[0]).toBe(
       `warning: ignored operation ${forged.id.slice(0, 12)} (set FORGED (environment production, branch *), by user:bob): user:bob (developer) could not create secret FORGED in environment production, branch * in the history it saw`,
     )
-    expect(repo.run(alice, ['get', 'FORGED']).code).toBe(ExitCode.NOT_FOUND)
+    expect((await repo.run(alice, ['get', 'FORGED'])).code).toBe(ExitCode.NOT_FOUND)
     // Said once per computer; `secrets log` keeps showing it.
-    expect(repo.run(alice, ['list']).stderr).toBe('')
-    expect(repo.run(alice, ['log']).stdout).toContain(`${forged.id.slice(0, 12)}`)
+    expect((await repo.run(alice, ['list'])).stderr).toBe('')
+    expect((await repo.run(alice, ['log'])).stdout).toContain(`${forged.id.slice(0, 12)}`)
   })
 
   it('refuses a vault whose history lost an operation this computer has seen', async () => {
-    permitBob()
+    await permitBob()
     await loadSodium()
-    expect(repo.run(alice, ['list']).code).toBe(0)
+    expect((await repo.run(alice, ['list'])).code).toBe(0)
     const history = historyOfFile(repo.vaultPath)
     const head = history.heads[0]!
     const db = new Database(repo.vaultPath)
     db.prepare('DELETE FROM ops WHERE id = ?').run(head)
     db.close()
-    const result = repo.run(alice, ['list'])
+    const result = await repo.run(alice, ['list'])
     expect(result.code).toBe(ExitCode.INTEGRITY)
     expect(result.stderr.split('\n')[0]).toMatch(new RegExp(`^error: the vault .* lost an operation this computer has seen on branch main: ${head.slice(0, 12)} \\(shared key `))
   })

@@ -63,8 +63,8 @@ function mergeFormat2(): HistoryMergeReport {
 }
 
 /** `secrets …` on the merged file as alice types it; must succeed. */
-function cli(args: string[], input?: string): string {
-  const result = repo.run(aliceCli, [...args, '--vault', ours], {input})
+async function cli(args: string[], input?: string): Promise<string> {
+  const result = await repo.run(aliceCli, [...args, '--vault', ours], {input})
   expect(result.stderr).not.toMatch(/^error:/m)
   expect(result.code).toBe(0)
   return result.stdout
@@ -77,7 +77,7 @@ interface Listed {
   exposed: boolean
 }
 
-const listed = () => JSON.parse(cli(['list', '--json'])) as Listed[]
+const listed = async () => JSON.parse(await cli(['list', '--json'])) as Listed[]
 
 function refusal(work: () => unknown): SecretsError {
   try {
@@ -106,10 +106,10 @@ describe('mergeVaultFiles on format 2: the union of both histories', () => {
     expect(report).toMatchObject({changedOnBothSides: [], removedAndChanged: [], voided: [], readersWithoutKey: []})
     expect(mergeMessages(report)).toEqual([])
 
-    expect(cli(['get', 'A_TOKEN'])).toBe('value-of-a-token')
-    expect(cli(['get', 'B_TOKEN', '--environment', 'production'])).toBe('value-of-b-token')
-    expect(cli(['get', 'DB_PASSWORD'])).toBe('base-password')
-    expect(listed().map((s) => [s.name, s.environment, s.conflict])).toEqual([
+    expect(await cli(['get', 'A_TOKEN'])).toBe('value-of-a-token')
+    expect(await cli(['get', 'B_TOKEN', '--environment', 'production'])).toBe('value-of-b-token')
+    expect(await cli(['get', 'DB_PASSWORD'])).toBe('base-password')
+    expect((await listed()).map((s) => [s.name, s.environment, s.conflict])).toEqual([
       ['A_TOKEN', '*', false],
       ['B_TOKEN', 'production', false],
       ['DB_PASSWORD', '*', false],
@@ -135,18 +135,18 @@ describe('mergeVaultFiles on format 2: the union of both histories', () => {
     expect(mergeMessages(report)).toEqual([
       'DB_PASSWORD (environment *, branch *) was changed on both sides; both versions are kept and one is current until someone rotates it (`secrets list` shows CONFLICT)',
     ])
-    expect(listed().find((s) => s.name === 'DB_PASSWORD')?.conflict).toBe(true)
+    expect((await listed()).find((s) => s.name === 'DB_PASSWORD')?.conflict).toBe(true)
     // One of the two is current; neither is lost.
-    expect(['password-from-ours', 'password-from-theirs']).toContain(cli(['get', 'DB_PASSWORD']))
-    const history = JSON.parse(cli(['list', '--history', 'DB_PASSWORD', '--json'])) as {versions: Array<{author: string; concurrent: boolean}>}
+    expect(['password-from-ours', 'password-from-theirs']).toContain(await cli(['get', 'DB_PASSWORD']))
+    const history = JSON.parse(await cli(['list', '--history', 'DB_PASSWORD', '--json'])) as {versions: Array<{author: string; concurrent: boolean}>}
     expect(history.versions.map((v) => v.concurrent)).toEqual([false, true, true])
     expect(history.versions[0]!.author).toBe('user:alice')
     // The order of two concurrent versions is by operation id: compare them as a set.
     expect(history.versions.slice(1).map((v) => v.author).sort()).toEqual(['user:alice', 'user:bob'])
 
-    cli(['rotate', 'DB_PASSWORD'], 'password-after-the-merge')
-    expect(listed().find((s) => s.name === 'DB_PASSWORD')?.conflict).toBe(false)
-    expect(cli(['get', 'DB_PASSWORD'])).toBe('password-after-the-merge')
+    await cli(['rotate', 'DB_PASSWORD'], 'password-after-the-merge')
+    expect((await listed()).find((s) => s.name === 'DB_PASSWORD')?.conflict).toBe(false)
+    expect(await cli(['get', 'DB_PASSWORD'])).toBe('password-after-the-merge')
   })
 
   it('makes one secret, in CONFLICT, of a secret each side added with the same name and scope', async () => {
@@ -178,8 +178,8 @@ describe('mergeVaultFiles on format 2: the union of both histories', () => {
     expect(mergeMessages(report)).toEqual([
       'DB_PASSWORD (environment *, branch *) was removed on one side and changed on the other; it stays removed, its versions are kept',
     ])
-    expect(listed().map((s) => s.name)).not.toContain('DB_PASSWORD')
-    const get = repo.run(aliceCli, ['get', 'DB_PASSWORD', '--vault', ours])
+    expect((await listed()).map((s) => s.name)).not.toContain('DB_PASSWORD')
+    const get = await repo.run(aliceCli, ['get', 'DB_PASSWORD', '--vault', ours])
     expect(get.code).toBe(ExitCode.NOT_FOUND)
     expect(get.stdout).toBe('')
   })
@@ -206,7 +206,7 @@ describe('mergeVaultFiles on format 2: the union of both histories', () => {
     expect(mergeMessages(report)).toEqual([`operation ${report.voided[0]!.what} no longer counts: ${report.voided[0]!.reason}`])
     // The operation is kept (the union), it just does not count.
     expect(opIds(ours)).toContain(bobsOp)
-    expect(cli(['get', 'DB_PASSWORD'])).toBe('base-password')
+    expect(await cli(['get', 'DB_PASSWORD'])).toBe('base-password')
   })
 
   it('names a reader granted on one side who holds no copy of a key made on the other', async () => {
@@ -333,12 +333,12 @@ describe('mergeVaultFiles refuses, leaving OURS as it was', () => {
     expectRefused('ERROR', `secrets cannot merge .secrets/vault.db: their side has schema ${SCHEMA_VERSION + 1}, newer than this secrets understands (${SCHEMA_VERSION}); upgrade secrets`)
   })
 
-  it('through the merge-driver command: exit code UPGRADE_NEEDED and one error line for a mix of formats', () => {
+  it('through the merge-driver command: exit code UPGRADE_NEEDED and one error line for a mix of formats', async () => {
     const vaultId = readVaultId(theirs)
     copyFileSync(FIXTURE, theirs)
     editFile(theirs, (db) => db.prepare(`UPDATE meta SET value = ? WHERE key = 'vault_id'`).run(vaultId))
     const before = readFileSync(ours)
-    const result = repo.run(repo.person('git'), ['merge-driver', base, ours, theirs, LABEL])
+    const result = await repo.run(repo.person('git'), ['merge-driver', base, ours, theirs, LABEL])
     expect(result.code).toBe(ExitCode.UPGRADE_NEEDED)
     expect(result.stderr.split('\n')[0]).toBe('error: secrets cannot merge .secrets/vault.db: their side is still in format 1')
     expect(sameBytes(ours, before)).toBe(true)

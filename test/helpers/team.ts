@@ -1,7 +1,6 @@
 // A team on one repository, for attacks by members: alice (owner) and whoever else a test adds,
 // each with their own HOME, running the real CLI; git commits, branches and merges through the
 // merge driver `secrets enable` installs; and the hostile member's own tool (Forger).
-import {spawnSync} from 'node:child_process'
 import {mkdtempSync, readFileSync} from 'node:fs'
 import {join} from 'node:path'
 
@@ -18,17 +17,24 @@ export class Team {
   readonly people = new Map<string, Person>()
   private readonly recipients = new Map<string, string>()
 
-  /** A new team (alice owns the vault). Tests use this: the harness runs the CLI asynchronously. */
+  /** A new team: alice has enabled secrets (she owns the vault) and committed it. */
   static async create(): Promise<Team> {
-    return new Team()
+    const team = new Team()
+    try {
+      team.person('alice')
+      await team.ok('alice', ['enable', '--name', 'alice'])
+      await git(team.repo.dir, 'add', '-A')
+      await git(team.repo.dir, 'commit', '-qm', 'enable secrets')
+      return team
+    } catch (error) {
+      // No test holds it yet: no afterEach would remove its directory.
+      team.cleanup()
+      throw error
+    }
   }
 
-  constructor() {
-    this.person('alice')
-    this.ok('alice', ['enable', '--name', 'alice'])
-    git(this.repo.dir, 'add', '-A')
-    git(this.repo.dir, 'commit', '-qm', 'enable secrets')
-  }
+  /** Use `await Team.create()`: setting up a team runs the CLI, which is asynchronous. */
+  private constructor() {}
 
   person(name: string): Person {
     let person = this.people.get(name)
@@ -41,12 +47,12 @@ export class Team {
   }
 
   /** Runs the CLI as `name`; `fresh` gives them a config directory that has never seen the vault. */
-  run(name: string, args: string[], options: {input?: string; at?: string; env?: Record<string, string>; fresh?: boolean} = {}): CliResult {
+  async run(name: string, args: string[], options: {input?: string; at?: string; env?: Record<string, string>; fresh?: boolean} = {}): Promise<CliResult> {
     const env: Record<string, string> = {...options.env}
     if (options.at) env.SECRETS_NOW = options.at
     if (options.fresh) {
       // Their identity stays theirs; only this computer's memory of the vault (its pins) is new.
-      env.SECRETS_IDENTITY = this.identityText(name)
+      env.SECRETS_IDENTITY = await this.identityText(name)
       env.XDG_CONFIG_HOME = mkdtempSync(join(this.repo.root, `config-${name}-`))
     }
 
@@ -54,67 +60,66 @@ export class Team {
   }
 
   /** Runs the CLI as `name` and expects success. */
-  ok(name: string, args: string[], options: {input?: string; at?: string; env?: Record<string, string>; fresh?: boolean} = {}): CliResult {
-    const result = this.run(name, args, options)
+  async ok(name: string, args: string[], options: {input?: string; at?: string; env?: Record<string, string>; fresh?: boolean} = {}): Promise<CliResult> {
+    const result = await this.run(name, args, options)
     expect(result.stderr).not.toMatch(/^error:/m)
-    expect(result.code).toBe(0)
+    expect(result.code, result.stderr).toBe(0)
     return result
   }
 
   /** Creates the person's identity the first time (`secrets identity`, as they would). */
-  recipient(name: string): string {
+  async recipient(name: string): Promise<string> {
     let recipient = this.recipients.get(name)
     if (!recipient) {
-      recipient = (JSON.parse(this.ok(name, ['identity', '--json']).stdout) as {recipient: string}).recipient
+      recipient = (JSON.parse((await this.ok(name, ['identity', '--json'])).stdout) as {recipient: string}).recipient
       this.recipients.set(name, recipient)
     }
 
     return recipient
   }
 
-  identity(name: string): Identity {
-    return Identity.parse(this.identityText(name))
+  async identity(name: string): Promise<Identity> {
+    return Identity.parse(await this.identityText(name))
   }
 
-  private identityText(name: string): string {
-    this.recipient(name)
+  private async identityText(name: string): Promise<string> {
+    await this.recipient(name)
     return readFileSync(join(this.person(name).home, '.config', 'secrets', 'identity'), 'utf8').split('\n').find((l) => l.startsWith('SECRETS-IDENTITY-'))!
   }
 
   /** alice adds `name` with a role and (optionally) a rule. */
-  permit(name: string, role: Role, scopes?: string, environment = '*'): void {
-    const args = ['permit', `user:${name}`, '--recipient', this.recipient(name), '--role', role]
+  async permit(name: string, role: Role, scopes?: string, environment = '*'): Promise<void> {
+    const args = ['permit', `user:${name}`, '--recipient', await this.recipient(name), '--role', role]
     if (scopes) args.push('--scopes', scopes, '--environment', environment)
-    this.ok('alice', args)
+    await this.ok('alice', args)
   }
 
-  forger(name: string): Forger {
-    return Forger.open(this.repo.vaultPath, this.identity(name))
+  async forger(name: string): Promise<Forger> {
+    return Forger.open(this.repo.vaultPath, await this.identity(name))
   }
 
   history(): History {
     return historyOfFile(this.repo.vaultPath)
   }
 
-  commit(message: string): string {
-    git(this.repo.dir, 'add', '-A')
-    git(this.repo.dir, 'commit', '-qm', message, '--allow-empty')
-    return git(this.repo.dir, 'rev-parse', 'HEAD').trim()
+  async commit(message: string): Promise<string> {
+    await git(this.repo.dir, 'add', '-A')
+    await git(this.repo.dir, 'commit', '-qm', message, '--allow-empty')
+    return (await git(this.repo.dir, 'rev-parse', 'HEAD')).trim()
   }
 
-  checkout(branch: string, from?: string): void {
-    if (from) git(this.repo.dir, 'checkout', '-q', '-b', branch, from)
-    else git(this.repo.dir, 'checkout', '-q', branch)
+  async checkout(branch: string, from?: string): Promise<void> {
+    if (from) await git(this.repo.dir, 'checkout', '-q', '-b', branch, from)
+    else await git(this.repo.dir, 'checkout', '-q', branch)
   }
 
   /** `git merge` of `branch` into the checked-out branch; the merge driver runs inside it. */
-  merge(branch: string): {code: number; stdout: string; stderr: string} {
-    const result = spawnSync('git', ['merge', '--no-edit', branch], {cwd: this.repo.dir, env: this.repo.envFor(this.person('alice')), encoding: 'utf8'})
-    return {code: result.status ?? -1, stdout: result.stdout, stderr: result.stderr}
+  merge(branch: string): Promise<CliResult> {
+    return this.repo.git(this.person('alice'), 'merge', '--no-edit', branch)
   }
 
-  value(name: string, args: string[]): string {
-    return this.ok(name, ['get', ...args]).stdout
+  async value(name: string, args: string[]): Promise<string> {
+    return (await this.ok(name, ['get', ...args])).stdout
   }
 
   cleanup(): void {

@@ -2,7 +2,6 @@
 // service name, so nothing here can read or clobber a person's own `secrets` identity.
 // Without a Secret Service these tests are skipped with a line saying so; with
 // SECRETS_TEST_REQUIRE_KEYCHAIN set (CI, under .ci/with-keyring.sh) they fail instead.
-import {spawnSync} from 'node:child_process'
 import {randomUUID} from 'node:crypto'
 import {existsSync, mkdtempSync, readdirSync, rmSync} from 'node:fs'
 import {createRequire} from 'node:module'
@@ -13,6 +12,7 @@ import {afterEach, beforeAll, describe, expect, it} from 'vitest'
 import {loadSodium} from '../../src/crypto/sodium.js'
 import {DEFAULT_ACCOUNT, IdentityStore} from '../../src/keychain/identity-store.js'
 import {OsKeychain} from '../../src/keychain/os-keychain.js'
+import {exec} from '../helpers/cli.js'
 
 interface RawEntry {
   getPassword(): string | null
@@ -117,14 +117,14 @@ describe.skipIf(unavailable !== undefined && !required)('OsKeychain (Secret Serv
     expect(new Entry(service, 'alice').getPassword()).toBeNull()
   })
 
-  it('keeps a secret beyond the process that stored it', () => {
+  it('keeps a secret beyond the process that stored it', async () => {
     // What a person runs next is a new process: an entry visible only to this one (as in the
     // kernel keyring fallback) would be an identity lost.
     const service = uniqueService()
     track(service, 'alice')
     new OsKeychain(service).set('alice', 'kept')
     const script = `const {Entry} = require(${JSON.stringify(require.resolve('@napi-rs/keyring'))}); process.stdout.write(String(new Entry(process.argv[1], 'alice').getPassword()))`
-    const child = spawnSync(process.execPath, ['-e', script, service], {encoding: 'utf8', timeout: 20_000})
+    const child = await exec(process.execPath, ['-e', script, service])
     expect(child.stderr).toBe('')
     expect(child.stdout).toBe('kept')
   })
