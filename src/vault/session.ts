@@ -13,11 +13,12 @@ import type {Member} from './access/access-state.js'
 import type {Scoped} from '../scope.js'
 import {describeOp, describeOpText} from './access/describe.js'
 import {History} from './access/history.js'
-import {type VaultFile, createVaultFile, openVaultFile} from './store/database.js'
+import {type VaultFile, createVaultFile, openVaultFile, storeFailure} from './store/database.js'
+import {recordHolder} from './store/lock-holder.js'
 import {loadHistory} from './load-history.js'
 import {type OpData, type Operation, decodeOperation, encodeOperation, signOperation} from './store/operations.js'
 import {countOps, insertOp} from './store/op-table.js'
-import {type PinCheck, type PinPlace, type PinScope, type PinView, checkPins, writePin} from './store/pins.js'
+import {type PinCheck, type PinPlace, type PinScope, type PinSnapshot, type PinView, checkPins, readPins, writePin} from './store/pins.js'
 
 export interface SessionOptions {
   now: Date
@@ -68,8 +69,12 @@ export class VaultSession {
   static open(path: string, options: SessionOptions, mode: {readonly?: boolean; acceptLoss?: boolean} = {}): VaultSession {
     const file = openVaultFile(path, mode)
     try {
+      // The pins before the history (pins.ts, PinSnapshot): a writer that commits in between
+      // then only makes the history newer than the pins, never older.
+      const place = placeOf(path, file.vaultId, options)
+      const pins = place ? readPins(place) : undefined
       const session = new VaultSession(file, loadHistory(file.db, file.vaultId), options)
-      session.checkPins(mode.readonly ?? false, mode.acceptLoss ?? false)
+      session.checkPins(mode.readonly ?? false, mode.acceptLoss ?? false, pins)
       return session
     } catch (error) {
       file.db.close()
@@ -147,14 +152,20 @@ export class VaultSession {
    */
   write<T>(work: () => T): T {
     let result: T
+    let release = () => {}
     try {
+      // BEGIN IMMEDIATE waits (the busy timeout) for any other writer, and takes the write lock
+      // before anything is read: no two writers ever both read a state and then append to it.
       result = this.file.db
         .transaction(() => {
+          release = recordHolder(this.path)
           if (countOps(this.file.db) !== this.ops.length) this.reload()
           return work()
         })
         .immediate()
-    } catch (error) {
+    } catch (thrown) {
+      // A wait that ran out (or a damaged file) in our terms; SQLite only says "database is locked".
+      const error = storeFailure(thrown, this.path) ?? thrown
       // Rolled back: read the file again, so this session never reads what was not written.
       if (this.file.db.open) {
         try {
@@ -165,6 +176,8 @@ export class VaultSession {
       }
 
       throw error
+    } finally {
+      release()
     }
 
     const place = placeOf(this.path, this.vaultId, this.options)
@@ -256,11 +269,11 @@ export class VaultSession {
     this.meCache = undefined
   }
 
-  private checkPins(readonly: boolean, acceptLoss: boolean): void {
+  private checkPins(readonly: boolean, acceptLoss: boolean, pins: PinSnapshot | undefined): void {
     const {trust, warn, note} = this.options
     const history = this.history
     const place = placeOf(this.path, this.vaultId, this.options)
-    const check = checkPins(pinView(history), place, trust, acceptLoss)
+    const check = checkPins(pinView(history), place, trust, acceptLoss, pins)
     this.pinCheck = check
     const nameOf = (id: string | null) => history.memberName(id)
     if (check.firstUse && !trust && place) {
@@ -279,7 +292,7 @@ export class VaultSession {
     const voided = history.voided().filter((v) => newlyVoided.has(v.op.id))
     for (const v of voided.slice(0, 5)) warn?.(`ignored operation ${describeOp(v.op, nameOf)}: ${v.reason}`)
     if (voided.length > 5) warn?.(`… and ${voided.length - 5} more operations that do not count (\`secrets log\` lists them)`)
-    if (!readonly && place) writePin(pinView(history), place)
+    if (!readonly && place) writePin(pinView(history), place, acceptLoss)
   }
 }
 

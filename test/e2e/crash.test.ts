@@ -11,6 +11,8 @@ import {Identity} from '../../src/crypto/identity.js'
 import {readCurrentValue} from '../../src/vault/secrets/read.js'
 import {VaultSession} from '../../src/vault/session.js'
 import {BIN} from '../helpers/cli.js'
+import {CRASH_KINDS, type CrashLab, crashLab, crashTrials} from '../helpers/crash-trials.js'
+import {seeded} from '../helpers/spawn-cli.js'
 import {bytes, secret, tempVault, text} from '../helpers/vault.js'
 
 const EXISTING = 20
@@ -89,4 +91,21 @@ describe('import and rotate --key under kill -9', () => {
     // At least one kill must have landed inside a transaction, or this test proved nothing.
     expect(interrupted).toBeGreaterThan(0)
   }, 180_000)
+})
+
+describe('every writing command under kill -9 while it writes', () => {
+  // One trial per command here, killed the moment it is seen holding the write lock (the merge
+  // driver, which holds none, at a random moment); fifty each in the soak (test/soak/crash.soak.ts).
+  let lab: CrashLab
+
+  beforeAll(async () => {
+    lab = await crashLab()
+  }, 180_000)
+
+  afterAll(() => lab?.repo.cleanup())
+
+  it.each(CRASH_KINDS)('%s: the vault opens, verifies, and holds all of the change or none of it', async (kind) => {
+    const stats = await crashTrials(lab, kind, 1, seeded(20261129 + CRASH_KINDS.indexOf(kind)), 1, 1)
+    expect(stats.trials).toBe(1)
+  }, 120_000)
 })

@@ -1,4 +1,6 @@
 // The only SQL over operations: read them all, append one. Rows are never updated or deleted.
+import {integrity} from '../../errors.js'
+import {DAMAGED_HINT, storeFailure} from './database.js'
 import type {Database} from './schema.js'
 
 export interface StoredOp {
@@ -7,12 +9,32 @@ export interface StoredOp {
   signature: Uint8Array
 }
 
+/** Every operation, as one statement: one consistent snapshot, whatever other processes commit meanwhile. */
 export function readOps(db: Database): StoredOp[] {
-  return db.prepare('SELECT id, body, signature FROM ops').all() as StoredOp[]
+  let rows: unknown[]
+  try {
+    rows = db.prepare('SELECT id, body, signature FROM ops').all()
+  } catch (error) {
+    throw storeFailure(error, db.name) ?? error
+  }
+
+  // A damaged page can read as NULLs or other types, whatever the table's constraints say.
+  for (const row of rows) {
+    const {id, body, signature} = row as Record<string, unknown>
+    if (typeof id !== 'string' || !(body instanceof Uint8Array) || !(signature instanceof Uint8Array)) {
+      throw integrity(`the vault ${db.name} is damaged: a row of its operations is not one`, DAMAGED_HINT)
+    }
+  }
+
+  return rows as StoredOp[]
 }
 
 export function countOps(db: Database): number {
-  return (db.prepare('SELECT count(*) AS n FROM ops').get() as {n: number}).n
+  try {
+    return (db.prepare('SELECT count(*) AS n FROM ops').get() as {n: number}).n
+  } catch (error) {
+    throw storeFailure(error, db.name) ?? error
+  }
 }
 
 /** Call inside a write transaction. */

@@ -110,14 +110,15 @@ export function hasFormat2Pin(configDir: string, vaultId: string): boolean {
  * path, when it lost a head pinned for these branches (both unless `accept`, for `secrets
  * trust`), or when it lacks a SECRETS_TRUST checkpoint.
  */
-export function checkPins(history: PinView, place: PinPlace | undefined, trust: string | undefined, accept = false): PinCheck {
+export function checkPins(history: PinView, place: PinPlace | undefined, trust: string | undefined, accept = false, snapshot?: PinSnapshot): PinCheck {
   if (trust !== undefined && trust.trim() !== '') checkTrust(history, place?.vaultPath ?? 'the vault', trust)
   const none: PinCheck = {firstUse: false, elsewhere: [], lost: [], newlyVoided: [], revokedElsewhere: new Map()}
   if (!place) return none
-  const {vaultId, vaultPath, configDir, scopes} = place
+  const {vaultId, vaultPath, scopes} = place
+  const {pin, locations} = snapshot ?? readPins(place)
 
   const location = locationKey(vaultPath)
-  const here = own(readLocations(configDir), location) ?? {}
+  const here = own(locations, location) ?? {}
   const replaced = Object.entries(here).find(([, id]) => id !== vaultId)
   if (replaced && !accept) {
     throw integrity(
@@ -126,7 +127,6 @@ export function checkPins(history: PinView, place: PinPlace | undefined, trust: 
     )
   }
 
-  const pin = readPin(pinPath(configDir, vaultId))
   if (pin && pin.genesis !== history.genesis && !accept) {
     throw integrity(
       `the vault at ${vaultPath} carries the id of vault ${vaultId.slice(0, 8)}…, but its history starts from another vault.create than the one this computer knows`,
@@ -167,8 +167,27 @@ export function checkPins(history: PinView, place: PinPlace | undefined, trust: 
   }
 }
 
-/** Remembers the current heads for these branches, which vault is at this path, and who was revoked. */
-export function writePin(history: PinView, place: PinPlace): void {
+/**
+ * What this computer's pins say of a vault, read BEFORE its history is read. Writers pin only
+ * after their transaction committed, so every head in a pin read first is in any history read
+ * after it: another process writing meanwhile can never make a pin look ahead of the file.
+ */
+export interface PinSnapshot {
+  pin: Pin | undefined
+  locations: Locations
+}
+
+export function readPins(place: PinPlace): PinSnapshot {
+  return {pin: readPin(pinPath(place.configDir, place.vaultId)), locations: readLocations(place.configDir)}
+}
+
+/**
+ * Remembers the current heads for these branches, which vault is at this path, and who was
+ * revoked. Heads pinned here that this history lacks were written by another process after this
+ * one read the file (a history that lacked them was refused when it was opened): they stay
+ * pinned, so a concurrent writer never undoes another's pin. `replace` (trust) drops them.
+ */
+export function writePin(history: PinView, place: PinPlace, replace = false): void {
   const {vaultId, vaultPath, configDir, scopes} = place
   const path = pinPath(configDir, vaultId)
   const read = readPin(path)
@@ -177,7 +196,10 @@ export function writePin(history: PinView, place: PinPlace): void {
   const location = locationKey(vaultPath)
   const heads = history.heads().sort((a, b) => (a.id < b.id ? -1 : 1))
   const branches = own(pin.places, location) ?? dict<BranchPin>()
-  for (const scope of scopes) branches[scope] = {heads, voided: [...history.voided].sort()}
+  for (const scope of scopes) {
+    const newer = replace || pin !== read ? [] : (own(branches, scope)?.heads ?? []).filter((head) => !history.has(head.id))
+    branches[scope] = {heads: dedupe([...heads, ...newer]).sort((a, b) => (a.id < b.id ? -1 : 1)), voided: [...history.voided].sort()}
+  }
   if (scopes.length > 0) pin.places[location] = branches
   // What a revocation saw of a member only grows narrower: keep what every history agreed on.
   for (const [member, saw] of history.revoked) {
