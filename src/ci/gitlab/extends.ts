@@ -4,6 +4,7 @@
 // hide every other job.
 import {type ConfigMap, type ConfigValue, inspectValue, isMap} from './config-value.js'
 import {deepMerge} from './deep-merge.js'
+import {type WorkBudget} from './work-budget.js'
 
 /** GitLab's MAX_NESTING_LEVELS: an entry more than 10 `extends` away from the job may not extend. */
 export const MAX_EXTENDS_NESTING = 10
@@ -15,8 +16,8 @@ export interface Extended {
 }
 
 /** The top-level entry `key` of `config` with its `extends:` chain applied. */
-export function extendEntry(config: ConfigMap, key: string): Extended {
-  const walk = new ExtendsWalk(config)
+export function extendEntry(config: ConfigMap, key: string, budget?: WorkBudget): Extended {
+  const walk = new ExtendsWalk(config, budget)
   const value = walk.extend(key, [])
   // A base reached along two paths would report the same problem twice.
   return {value, errors: [...new Set(walk.errors)]}
@@ -34,7 +35,10 @@ class ExtendsWalk {
   // problem-free result is kept, and reused only where its levels still fit under the limit.
   private readonly done = new Map<string, Done>()
 
-  constructor(private readonly config: ConfigMap) {}
+  constructor(
+    private readonly config: ConfigMap,
+    private readonly budget?: WorkBudget,
+  ) {}
 
   extend(key: string, ancestors: string[]): ConfigValue | undefined {
     return this.walk(key, ancestors).value
@@ -69,10 +73,10 @@ class ExtendsWalk {
       if (!isMap(this.config.get(base))) continue
       const extended = this.walk(base, [...ancestors, key])
       height = Math.max(height, extended.height + 1)
-      if (isMap(extended.value)) merged = deepMerge(merged, extended.value)
+      if (isMap(extended.value)) merged = deepMerge(merged, extended.value, this.budget)
     }
 
-    const result = {value: deepMerge(merged, value), height}
+    const result = {value: deepMerge(merged, value, this.budget), height}
     if (this.errors.length === errorsBefore) this.done.set(key, result)
     return result
   }

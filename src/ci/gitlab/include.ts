@@ -5,10 +5,20 @@ import {posix} from 'node:path'
 
 import {type ConfigMap, type ConfigValue, inspectValue, isMap} from './config-value.js'
 import {deepMerge} from './deep-merge.js'
-import {loadConfigText} from './yaml-load.js'
+import {type WorkBudget} from './work-budget.js'
+import {MAX_FILE_BYTES, loadConfigText} from './yaml-load.js'
+import {SecretsError} from '../../errors.js'
 
 /** GitLab's default `max_includes`: files counted across every level of nesting. */
 export const MAX_INCLUDES = 150
+
+/**
+ * The text of every file read for one pipeline, counted before each is parsed. GitLab's
+ * `ci_max_total_yaml_size_bytes` (150 files of 2 MB) is a server's bound; a local run must stay
+ * within about 2 s and 200 MB (parsing costs about 0.5 s of CPU per MB), so the total is two
+ * files at GitLab's per-file limit: still many times what real pipelines read.
+ */
+export const MAX_TOTAL_BYTES = 2 * MAX_FILE_BYTES
 
 const INCLUDE_TYPES = ['local', 'project', 'remote', 'template', 'artifact', 'component'] as const
 
@@ -23,14 +33,30 @@ export interface Included {
 
 interface State {
   readLocal?: (path: string) => string | undefined
+  budget?: WorkBudget
+  /** The files being expanded, outermost first: one met again is a cycle. */
+  chain: string[]
+  bytes: number
   count: number
   local: string[]
   other: string[]
   errors: string[]
 }
 
-export function applyIncludes(config: ConfigMap, readLocal?: (path: string) => string | undefined): Included {
-  const state: State = {readLocal, count: 0, local: [], other: [], errors: []}
+export interface IncludeOptions {
+  readLocal?: (path: string) => string | undefined
+  /** The including file's name, for the cycle message. */
+  fileName?: string
+  /** Text already read for this pipeline (the main file), counted against MAX_TOTAL_BYTES. */
+  bytes?: number
+  budget?: WorkBudget
+}
+
+export function applyIncludes(config: ConfigMap, options: IncludeOptions = {}): Included {
+  const state: State = {
+    readLocal: options.readLocal, budget: options.budget, chain: [options.fileName ?? '.gitlab-ci.yml'], bytes: options.bytes ?? 0,
+    count: 0, local: [], other: [], errors: [],
+  }
   const merged = expand(config, state)
   return {config: merged, local: state.local, other: state.other, errors: state.errors}
 }
@@ -48,10 +74,13 @@ function expand(config: ConfigMap, state: State): ConfigMap {
 
     state.count += 1
     const included = readInclude(location, state)
-    if (included) merged = deepMerge(merged, expand(included, state))
+    if (!included) continue
+    state.chain.push(included.path)
+    merged = deepMerge(merged, expand(included.config, state), state.budget)
+    state.chain.pop()
   }
 
-  const result = deepMerge(merged, config)
+  const result = deepMerge(merged, config, state.budget)
   result.delete('include')
   return result
 }
@@ -96,7 +125,7 @@ function matches(type: IncludeType, params: ConfigMap): boolean {
 }
 
 /** The configuration of a local file that could be read, or undefined (listed or reported instead). */
-function readInclude(location: Location, state: State): ConfigMap | undefined {
+function readInclude(location: Location, state: State): {path: string; config: ConfigMap} | undefined {
   const raw = location.params.get('local')
   if (location.type !== 'local' || typeof raw !== 'string' || !state.readLocal || raw.includes('*')) {
     state.other.push(describe(location))
@@ -106,10 +135,37 @@ function readInclude(location: Location, state: State): ConfigMap | undefined {
   // GitLab reads local files from the repository root, without leading slashes. A path that
   // climbs out of the repository names no file of it, and is never handed to the reader.
   const path = raw.replace(/^\/+/, '')
-  const outside = posix.normalize(path).split('/')[0] === '..'
-  const text = outside ? undefined : state.readLocal(path)
+  if (posix.normalize(path).split('/')[0] === '..') {
+    state.errors.push(`Local file \`${path}\` does not exist! (the path leaves the repository)`)
+    return undefined
+  }
+
+  // A file met again inside its own includes would be read until the include limit; say why at once.
+  const key = posix.normalize(path)
+  const loop = state.chain.findIndex((file) => posix.normalize(file.replace(/^\/+/, '')) === key)
+  if (loop >= 0) {
+    state.errors.push(`include cycle: ${[...state.chain.slice(loop), path].join(' includes ')}`)
+    return undefined
+  }
+
+  let text: string | undefined
+  try {
+    text = state.readLocal(path)
+  } catch (error) {
+    // The reader's refusals (outside the repository, too big, not UTF-8) are this include's errors.
+    if (!(error instanceof SecretsError)) throw error
+    state.errors.push(error.message)
+    return undefined
+  }
+
   if (text === undefined) {
     state.errors.push(`Local file \`${path}\` does not exist!`)
+    return undefined
+  }
+
+  state.bytes += Buffer.byteLength(text, 'utf8')
+  if (state.bytes > MAX_TOTAL_BYTES) {
+    state.errors.push(`${path}: the included files are too big together (more than ${MAX_TOTAL_BYTES} bytes)`)
     return undefined
   }
 
@@ -121,7 +177,7 @@ function readInclude(location: Location, state: State): ConfigMap | undefined {
   if (!state.local.includes(path)) state.local.push(path)
   const loaded = loadConfigText(text, path)
   state.errors.push(...loaded.errors)
-  return loaded.config
+  return loaded.config ? {path, config: loaded.config} : undefined
 }
 
 /** One line saying what was not fetched, e.g. `project: group/tools, file: ci.yml, ref: v1`. */

@@ -10,6 +10,7 @@ import {ReferenceResolver} from './reference.js'
 import {isVisibleJob} from './top-level.js'
 import {type ParseOptions, type Pipeline} from './types.js'
 import {readVariables} from './variables.js'
+import {WorkBudget, WorkBudgetExceeded} from './work-budget.js'
 import {loadConfigText} from './yaml-load.js'
 
 export {canonicalReference} from './secret-reference.js'
@@ -17,10 +18,19 @@ export {PROVIDER_KEYS, parseVaultString} from './secrets-entry.js'
 export type {Job, ParseOptions, Pipeline, SecretEntry, SecretProvider, SecretSource} from './types.js'
 
 export function parseGitlabCi(text: string, options: ParseOptions): Pipeline {
+  try {
+    return parseWithin(text, options, new WorkBudget())
+  } catch (error) {
+    if (!(error instanceof WorkBudgetExceeded)) throw error
+    return {jobs: [], variables: {}, includes: {local: [], other: []}, errors: [`${options.fileName}: ${error.message}`]}
+  }
+}
+
+function parseWithin(text: string, options: ParseOptions, budget: WorkBudget): Pipeline {
   const loaded = loadConfigText(text, options.fileName)
   if (!loaded.config) return {jobs: [], variables: {}, includes: {local: [], other: []}, errors: loaded.errors}
 
-  const included = applyIncludes(loaded.config, options.readLocal)
+  const included = applyIncludes(loaded.config, {readLocal: options.readLocal, fileName: options.fileName, bytes: Buffer.byteLength(text, 'utf8'), budget})
   const {config} = included
   const errors = [...loaded.errors, ...included.errors]
 
@@ -28,14 +38,14 @@ export function parseGitlabCi(text: string, options: ParseOptions): Pipeline {
   const entry = (key: string): Extended => {
     let result = extended.get(key)
     if (!result) {
-      result = extendEntry(config, key)
+      result = extendEntry(config, key, budget)
       extended.set(key, result)
     }
 
     return result
   }
 
-  const references = new ReferenceResolver(entry)
+  const references = new ReferenceResolver(entry, budget)
   // Problems outside any job (global variables, `default:`) concern the whole pipeline.
   const resolveGlobal = (key: string): ConfigValue | undefined => {
     const value = entry(key).value

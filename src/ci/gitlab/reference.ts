@@ -3,6 +3,7 @@
 // found there in turn. Script arrays are flattened later, where GitLab flattens them.
 import {type ConfigValue, ReferenceTag, isMap} from './config-value.js'
 import {type Extended} from './extends.js'
+import {type WorkBudget} from './work-budget.js'
 
 /** References found inside a referenced value may themselves be resolved this many levels deep. */
 export const MAX_REFERENCE_NESTING = 10
@@ -14,7 +15,10 @@ export interface Resolved {
 
 /** Resolves the references in values taken from one configuration; `entry` gives a top-level entry after `extends:`. */
 export class ReferenceResolver {
-  constructor(private readonly entry: (key: string) => Extended) {}
+  constructor(
+    private readonly entry: (key: string) => Extended,
+    private readonly budget?: WorkBudget,
+  ) {}
 
   resolve(value: ConfigValue): Resolved {
     const errors: string[] = []
@@ -27,6 +31,8 @@ export class ReferenceResolver {
    * error is the only one reported (GitLab stops at it; the rest of the job is still shown).
    */
   private walk(value: ConfigValue, chain: ReferenceTag[], errors: string[]): ConfigValue | undefined {
+    // References multiply what they copy: ten of them, each to a list of ten more, ten levels deep.
+    this.budget?.spend(1)
     if (value instanceof ReferenceTag) return this.follow(value, chain, errors)
     if (Array.isArray(value)) return value.map((item) => this.walk(item, chain, errors)).filter((item) => item !== undefined)
     if (isMap(value)) {

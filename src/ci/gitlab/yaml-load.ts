@@ -1,6 +1,6 @@
 // Text to ConfigValue the way GitLab's loader (Ruby's Psych, YAML 1.1) reads a CI file:
 // a `spec:` header document, `!reference` tags, anchors, aliases and `<<:` merge keys.
-import {type Document, type ScalarTag, type Tags, isAlias, isMap, isScalar, isSeq, parseAllDocuments} from 'yaml'
+import {type Alias, type Document, type Node as YamlNode, type ScalarTag, type Tags, isAlias, isMap, isScalar, isSeq, parseAllDocuments, visit} from 'yaml'
 
 import {type ConfigMap, type ConfigValue, ReferenceTag, inspectValue} from './config-value.js'
 
@@ -10,9 +10,21 @@ export interface LoadedConfig {
   errors: string[]
 }
 
-/** GitLab refuses files whose parsed data is too big (its DeepSize limits); this also stops alias bombs. */
+/**
+ * GitLab refuses files whose parsed data is too big (its DeepSize limits); this also stops alias
+ * bombs. The yaml package's own guard (`maxAliasCount`) acts only in its `toJS()`, which is not
+ * used here: aliases are expanded below, each use counted against MAX_NODES.
+ */
 const MAX_NODES = 250_000
-const MAX_DEPTH = 100
+/** GitLab's `max_yaml_depth` default (150 since GitLab 17.3; 100 before). */
+export const MAX_DEPTH = 150
+
+/**
+ * GitLab's `max_yaml_size_bytes` default, 2 MB (17.3; 1 MB before). GitLab measures the parsed
+ * objects, which are larger than the text, so no file GitLab accepts is longer than this. Checked
+ * before parsing: the parser needs about 0.5 s of CPU and 45 MB per MB of text.
+ */
+export const MAX_FILE_BYTES = 2 * 1024 * 1024
 
 const REFERENCE_TAG = '!reference'
 
@@ -44,17 +56,23 @@ class TooBigError extends Error {}
 
 /** Reads one CI file. Never throws: problems come back as `file:line:col: message` errors. */
 export function loadConfigText(text: string, fileName: string): LoadedConfig {
+  const refused = refuseText(text, fileName)
+  if (refused) return {errors: [refused]}
+
   const documents = parseAllDocuments(text, {version: '1.1', merge: false, uniqueKeys: false, customTags: psychTags})
   const errors: string[] = []
   for (const document of documents) {
     for (const error of document.errors) {
       const at = error.linePos?.[0]
-      const message = error.message.replace(/ at line \d+, column \d+[\s\S]*$/, '')
+      // The yaml package reports its own stack running out (thousands of nested `[`) as an error.
+      const message = /maximum call stack size exceeded/i.test(error.message)
+        ? `nesting too deep (more than ${MAX_DEPTH} levels)`
+        : error.message.replace(/ at line \d+, column \d+[\s\S]*$/, '')
       errors.push(at ? `${fileName}:${at.line}:${at.col}: ${message}` : `${fileName}: ${message}`)
     }
   }
 
-  if (errors.length > 0) return {errors}
+  if (errors.length > 0) return {errors: [...new Set(errors)]}
 
   const nonEmpty = documents.filter((document) => document.contents !== null)
   const converter = new Converter()
@@ -66,7 +84,9 @@ export function loadConfigText(text: string, fileName: string): LoadedConfig {
     const second = nonEmpty[1]
     content = first instanceof Map && first.has('spec') && second ? converter.convert(second.contents, second, 0) : first
   } catch (error) {
-    if (error instanceof TooBigError) return {errors: [`${fileName}: The parsed YAML is too big`]}
+    if (error instanceof TooBigError) return {errors: [`${fileName}: ${error.message}`]}
+    // Our own recursion is bounded by MAX_DEPTH; this is the backstop should a stack still run out.
+    if (error instanceof RangeError) return {errors: [`${fileName}: nesting too deep (more than ${MAX_DEPTH} levels)`]}
     throw error
   }
 
@@ -74,16 +94,41 @@ export function loadConfigText(text: string, fileName: string): LoadedConfig {
   return {config: content, errors: []}
 }
 
+/**
+ * What a byte-level reader cannot catch once the text is decoded: a file over GitLab's size, and
+ * characters YAML 1.1 does not allow (Psych refuses them: "control characters are not allowed").
+ */
+function refuseText(text: string, fileName: string): string | undefined {
+  // A UTF-16 length over the limit is at least as many UTF-8 bytes.
+  if (text.length > MAX_FILE_BYTES || Buffer.byteLength(text, 'utf8') > MAX_FILE_BYTES) {
+    return `${fileName}: file too big (${Buffer.byteLength(text, 'utf8')} bytes; gitlab accepts at most ${MAX_FILE_BYTES})`
+  }
+
+  // YAML 1.1 c-printable: tab, line feed, carriage return, U+0020-U+007E, U+0085, U+00A0 onwards, no lone surrogates, no U+FFFE/U+FFFF.
+  const bad = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u0084\u0086-\u009F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.exec(text)
+  if (!bad) return undefined
+  const before = text.slice(0, bad.index)
+  const line = before.split('\n').length
+  const col = bad.index - before.lastIndexOf('\n')
+  const point = bad[0].codePointAt(0)!
+  const code = point.toString(16).toUpperCase().padStart(4, '0')
+  const what = point < 0xa0 ? 'control character' : 'character'
+  return `${fileName}:${line}:${col}: ${what} U+${code} is not allowed in yaml`
+}
+
 class Converter {
   private nodes = 0
+  /** Each alias's anchored node, found in one pass (the yaml package's `resolve` walks the whole document per alias). */
+  private readonly anchors = new Map<Document, Map<Alias, YamlNode>>()
 
   convert(node: unknown, document: Document, depth: number): ConfigValue {
     this.nodes += 1
-    if (this.nodes > MAX_NODES || depth > MAX_DEPTH) throw new TooBigError()
+    if (this.nodes > MAX_NODES) throw new TooBigError('The parsed YAML is too big')
+    if (depth > MAX_DEPTH) throw new TooBigError(`nesting too deep (more than ${MAX_DEPTH} levels)`)
 
     if (isAlias(node)) {
       // Converted again at each use: values are never mutated, and the node budget sees the expansion.
-      const target = node.resolve(document)
+      const target = this.anchored(document).get(node)
       return target === undefined ? null : this.convert(target, document, depth + 1)
     }
 
@@ -111,6 +156,24 @@ class Converter {
     }
 
     return null
+  }
+
+  /** YAML's rule: an alias names the last node anchored so before it, in document order. */
+  private anchored(document: Document): Map<Alias, YamlNode> {
+    let targets = this.anchors.get(document)
+    if (targets) return targets
+    targets = new Map()
+    const last = new Map<string, YamlNode>()
+    visit(document, {
+      Node(_key, node) {
+        if (isAlias(node)) {
+          const target = last.get(node.source)
+          if (target) targets!.set(node, target)
+        } else if (node.anchor) last.set(node.anchor, node)
+      },
+    })
+    this.anchors.set(document, targets)
+    return targets
   }
 
   /**

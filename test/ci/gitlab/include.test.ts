@@ -70,7 +70,10 @@ describe('local includes', () => {
       },
     })
     expect(asked).toEqual(['ci/./a.yml'])
-    expect(pipeline.errors).toEqual(['Local file `../secrets.yml` does not exist!', 'Local file `ci/../../x.yml` does not exist!'])
+    expect(pipeline.errors).toEqual([
+      'Local file `../secrets.yml` does not exist! (the path leaves the repository)',
+      'Local file `ci/../../x.yml` does not exist! (the path leaves the repository)',
+    ])
   })
 
   it('reports an empty local file and a syntax error inside one, located in that file', () => {
@@ -80,10 +83,16 @@ describe('local includes', () => {
     expect(pipeline.errors[1]).toMatch(/^broken\.yml:\d+:\d+: /)
   })
 
-  it('stops a file that includes itself at GitLab’s limit of 150 includes', () => {
+  it('stops a file that includes itself at once, naming the cycle', () => {
     const pipeline = parse('include: loop.yml\njob: {script: [x]}', {'loop.yml': 'include: loop.yml\n'})
-    expect(pipeline.errors).toEqual(['Maximum of 150 nested includes are allowed!'])
+    expect(pipeline.errors).toEqual(['include cycle: loop.yml includes loop.yml'])
     expect(pipeline.jobs.map((job) => job.name)).toEqual(['job'])
+  })
+
+  it('stops a chain of distinct files at GitLab’s limit of 150 includes', () => {
+    const files = Object.fromEntries(Array.from({length: 200}, (_, i) => [`f${i}.yml`, `include: f${i + 1}.yml\nj${i}: {script: [x]}\n`]))
+    const pipeline = parse('include: f0.yml\njob: {script: [x]}', files)
+    expect(pipeline.errors).toEqual(['Maximum of 150 nested includes are allowed!'])
   })
 
   it('lists local includes, unread, when no reader is given', () => {
