@@ -17,7 +17,20 @@ export const SECRETS_KEYCHAIN_SERVICE = 'SECRETS_KEYCHAIN_SERVICE'
  * and refuses a history rolled back below it. `secrets log` prints the current one.
  */
 export const SECRETS_TRUST = 'SECRETS_TRUST'
+/**
+ * How long, in seconds, a command waits for another secrets process to finish with the vault
+ * (default 10; 0 fails at once). When the wait runs out the command exits with the busy code,
+ * naming the process that holds the vault.
+ */
+export const SECRETS_LOCK_TIMEOUT = 'SECRETS_LOCK_TIMEOUT'
 /** Set to anything to get stack traces with errors. */
 export const DEBUG = 'DEBUG'
+
+/**
+ * Ours and carrying key material (the identity, or where to read it): `secrets run` never
+ * hands them to the command it runs, and the process scrubs SECRETS_IDENTITY from its own
+ * environment as it starts (src/keychain/identity-env.ts).
+ */
+export const KEY_MATERIAL_VARIABLES: readonly string[] = [SECRETS_IDENTITY, SECRETS_IDENTITY_FILE]
 
 export type Env = Readonly<Record<string, string | undefined>>

@@ -25,7 +25,10 @@ export default class Add extends BaseCommand {
     environment: Flags.string({summary: 'Environment scope: a name, a pattern with *, or * for all.', default: '*'}),
     branch: Flags.string({summary: 'Branch scope: a name, a pattern with *, or * for all.', default: '*'}),
     'rotation-days': Flags.integer({summary: 'Remind to rotate every N days (at least 7).'}),
-    variable: Flags.boolean({summary: 'Inject into every matching `secrets run`, like a GitLab CI/CD variable.'}),
+    variable: Flags.boolean({
+      summary: 'Inject into every matching `secrets run`, like a GitLab CI/CD variable.',
+      description: 'The name must be a variable name (a letter or _ first), and not one that changes how programs start (BASH_ENV, PATH, LD_*, NODE_OPTIONS, PYTHONPATH, GIT_*, …); the error says why.',
+    }),
     file: Flags.boolean({summary: 'As a file-type variable: the variable holds a path to a file with the value.', dependsOn: ['variable']}),
     protected: Flags.boolean({summary: 'Resolve only on protected branches.'}),
     ref: Flags.string({summary: 'Bind to a CI provider reference, e.g. vault:production/db/password@ops.'}),

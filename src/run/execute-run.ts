@@ -1,9 +1,13 @@
-import {runChild} from './child-process.js'
+import {constants} from 'node:os'
+
+import {FORWARDED_SIGNALS, runChild} from './child-process.js'
+import {identityTexts, inheritedEnvironment} from './child-environment.js'
 import {shell, shellProgram} from './job-script.js'
 import {maskPatterns} from './mask.js'
 import type {RunPlan} from './plan-run.js'
 import type {PlannedSecret} from './resolve-secrets.js'
 import {SecretFiles, runBaseDir} from './secret-files.js'
+import {injectionProblem} from './startup-variables.js'
 import type {Job} from '../ci/gitlab/types.js'
 import type {Env} from '../env.js'
 import {conflict, notFound, usage} from '../errors.js'
@@ -20,10 +24,33 @@ export interface ExecuteOptions {
   projectDir: string
   env: Env
   mask: boolean
+  /** One line for stderr (e.g. the run directory's fallback). */
+  warn?: (line: string) => void
+}
+
+/**
+ * Stops the run before anything is read or spawned when a variable it would inject has a name
+ * no shell can hold, or one that changes how programs start (src/run/startup-variables.ts): a
+ * job's `secrets:` key (the CI file is reviewed, but the refusal is cheap and keeps one rule
+ * for every injected name), or a --variable secret stored by an older client or a forged
+ * operation. Nothing is injected rather than everything but that one: a job missing a
+ * variable would fail later, or worse, succeed doing something else.
+ */
+export function requireInjectableNames(plan: RunPlan): void {
+  for (const planned of [...plan.secrets, ...plan.variables]) {
+    const problem = injectionProblem(planned.variable)
+    if (!problem) continue
+    const where = planned.provider === 'variable' ? `--variable secret (environment ${planned.scope?.environment}, branch ${planned.scope?.branch})` : `secrets: entry of job ${plan.job ?? '(none)'}`
+    throw usage(
+      `refusing to inject a ${where}: ${problem}`,
+      planned.provider === 'variable' ? 'a maintainer removes it (`secrets remove NAME`) and adds it under another name' : 'rename the entry in the CI file',
+    )
+  }
 }
 
 /** Stops the run before anything is spawned when a secret does not resolve, or resolves to several. */
 export function requireResolved(plan: RunPlan): void {
+  requireInjectableNames(plan)
   const ambiguous = plan.secrets.find((s) => s.ambiguous)
   if (ambiguous) {
     throw conflict(
@@ -56,15 +83,20 @@ export async function executeRun(options: ExecuteOptions): Promise<number> {
   const values = injected.map((s) => ({planned: s, value: options.store.valueOf({name: s.secret!, ...s.scope!})}))
   options.store.close()
 
-  const env: Record<string, string> = {}
-  for (const [key, value] of Object.entries(options.env)) if (value !== undefined) env[key] = value
+  // Never SECRETS_IDENTITY or SECRETS_IDENTITY_FILE: the job gets what it asked for, not the key to every secret.
+  const env = inheritedEnvironment(options.env)
   Object.assign(env, plan.environmentVariables)
 
-  const files = values.some((v) => v.planned.file) ? SecretFiles.create(runBaseDir(options.env)) : undefined
+  // From here until the files are gone, SIGINT, SIGTERM and SIGHUP do not kill this process
+  // (Node's default would, leaving the files): runChild forwards them to the child, and the
+  // run stops at the next step with 128+N.
+  const stop = stopSignal()
+  let files: SecretFiles | undefined
   const cleanup = () => files?.remove()
   // A crash between here and the child's end must not leave files behind in this process.
   process.once('exit', cleanup)
   try {
+    files = values.some((v) => v.planned.file) ? SecretFiles.create(runBaseDir(options.env), options.warn) : undefined
     for (const {planned, value} of values) {
       // An environment variable cannot hold a NUL byte, and the error Node would give quotes the value.
       if (!planned.file && value.includes(0)) {
@@ -74,10 +106,12 @@ export async function executeRun(options: ExecuteOptions): Promise<number> {
       env[planned.variable] = planned.file ? files!.write(planned.variable, value) : new TextDecoder().decode(value)
     }
 
-    const patterns = options.mask ? maskPatterns(values.map((v) => v.value)) : []
+    const patterns = options.mask ? maskPatterns([...values.map((v) => v.value), ...identityTexts(options.env)]) : []
     for (const {value} of values) wipe(value)
+    if (stop.received) return stop.status()
     const status = await runChild(command.argv, {env, cwd: command.cwd, mask: patterns})
-    if (options.command.length === 0 && options.job && options.job.afterScript.length > 0) {
+    // A signal to the run stops it: after_script is not started.
+    if (!stop.received && options.command.length === 0 && options.job && options.job.afterScript.length > 0) {
       const sh = shell()
       await runChild([sh, '-c', shellProgram(options.job.afterScript, sh)], {env, cwd: command.cwd, mask: patterns})
     }
@@ -87,6 +121,26 @@ export async function executeRun(options: ExecuteOptions): Promise<number> {
     for (const {value} of values) wipe(value)
     cleanup()
     process.off('exit', cleanup)
+    stop.dispose()
+  }
+}
+
+/** Records SIGINT, SIGTERM and SIGHUP instead of dying of them, until disposed. */
+function stopSignal(): {readonly received: NodeJS.Signals | undefined; status: () => number; dispose: () => void} {
+  let received: NodeJS.Signals | undefined
+  const record = (signal: NodeJS.Signals) => {
+    received ??= signal
+  }
+
+  for (const signal of FORWARDED_SIGNALS) process.on(signal, record)
+  return {
+    get received() {
+      return received
+    },
+    status: () => 128 + (received ? constants.signals[received] : 0),
+    dispose: () => {
+      for (const signal of FORWARDED_SIGNALS) process.off(signal, record)
+    },
   }
 }
 

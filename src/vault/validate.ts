@@ -5,6 +5,12 @@
 import {usage} from '../errors.js'
 
 export const NAME_PATTERN = /^[A-Za-z0-9_]{1,255}$/
+/**
+ * What an injected environment variable may be called (a --variable secret, a job's `secrets:`
+ * key): GitLab's rule, and what every shell accepts. A leading digit, `.`, `/` or `=` would make
+ * a name no shell can read, or a file name outside the run's directory.
+ */
+export const VARIABLE_NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_]{0,254}$/
 export const MAX_DESCRIPTION_CHARS = 200
 export const MIN_ROTATION_DAYS = 7
 export const MAX_ROTATION_DAYS = 36_500
@@ -28,6 +34,7 @@ export const ACTIONS: readonly Action[] = ['read', 'create', 'update', 'delete']
 export const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/
 
 export const isName = (name: unknown): name is string => typeof name === 'string' && NAME_PATTERN.test(name)
+export const isVariableName = (name: unknown): name is string => typeof name === 'string' && VARIABLE_NAME_PATTERN.test(name)
 
 /**
  * `**` matches what `*` matches but would count as more specific (more characters), so a new

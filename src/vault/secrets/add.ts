@@ -1,4 +1,5 @@
 import {conflict} from '../../errors.js'
+import {checkInjectableName} from '../../run/startup-variables.js'
 import {describeScope, describeSecret, shadows} from '../../scope.js'
 import type {VaultSession} from '../session.js'
 import {
@@ -28,6 +29,8 @@ export function checkNewSecret(input: NewSecret): NewSecret {
   checkBranchScope(input.branch)
   checkDescription(input.description)
   checkRotationDays(input.rotationDays)
+  // A --variable secret becomes an environment variable of every matching run under its name.
+  if (input.variable) checkInjectableName(input.name, 'refusing --variable secret')
   return input
 }
 

@@ -1,4 +1,5 @@
 import {usage} from '../../errors.js'
+import {checkInjectableName} from '../../run/startup-variables.js'
 import type {ImportedSecret} from '../../formats/imported-secret.js'
 import {describeScope, describeSecret, secretKey, shadows} from '../../scope.js'
 import type {VaultSession} from '../session.js'
@@ -59,6 +60,9 @@ export function importSecrets(session: VaultSession, records: readonly ImportedS
       if (shadowed) requireRight(session, 'update', input, `runs there would get it instead of the one in ${describeScope(shadowed)}`)
       if (action === 'overwrite') requireRight(session, 'update', input)
       const variable = input.variable || (found !== undefined && action === 'overwrite' && session.history.version(found.current).data.variable)
+      // A new value for a --variable secret stored under a name no run injects would be a value
+      // nobody can use (`run` refuses it): refuse it here too, by name.
+      if (action !== 'skip' && variable) checkInjectableName(input.name, `cannot import ${input.name}`)
       if (action !== 'skip' && variable) requireVariableRight(session, 'import --variable secrets')
       return {input, value, found, action}
     })
