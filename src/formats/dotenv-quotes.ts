@@ -40,45 +40,35 @@ function restOfLine(source: string, from: number): string {
 }
 
 /**
- * What to write after `NAME=` so that dotenv reads back exactly `text`, or undefined when no
- * quoting can. Double quotes first (one line, newlines as `\n`), then single quotes and
- * backticks (taken literally, newlines kept), then no quotes at all.
+ * What to write after `NAME=` so that dotenv reads back exactly `text` AND a POSIX shell that
+ * sources the file (`set -a; . ./.env`) assigns exactly `text` and runs nothing; undefined when
+ * no quoting does both. A shell is the other common reader of a `.env` file, and a value is
+ * input (anyone who may write the secret chose it): `$(…)`, backticks or `$VAR` in it must stay
+ * text.
+ *
+ *  - Single quotes first: literal in sh (nothing at all is special inside them) and literal in
+ *    dotenv (which unescapes only in double quotes), newlines included. The value must not hold
+ *    a `'`. A value ending with a backslash gets the comment described below.
+ *  - Double quotes for a value with a `'`: sh still expands `$`, `` ` `` and `\` before `$ ` " \`
+ *    or a newline inside them, and dotenv turns `\n` and `\r` into line breaks, so the value must
+ *    hold none of `$ ` "` and no backslash before those, `n`, `r`, or the closing quote.
+ *  - Never backticks (command substitution in sh) and never bare (sh splits and expands it).
+ *  - A carriage return has no form (dotenv turns every CR in the file into LF, and `\r` in double
+ *    quotes is a backslash and an r to sh), nor has NUL (a shell variable cannot hold it).
  */
 export function quoteValue(text: string): string | undefined {
-  for (const quote of QUOTES) {
-    const quoted = quoteWith(quote, text)
-    if (quoted !== undefined) return quoted
+  if (/[\0\r]/.test(text)) return undefined
+  if (!text.includes("'")) {
+    const quoted = `'${text}'`
+    // sh reads `# …` after a blank as a comment too, so the guard is inert there.
+    return text.endsWith('\\') ? `${quoted} # '${TRAILING_BACKSLASH_NOTE}'` : quoted
   }
-  return isSafeUnquoted(text) ? text : undefined
+  if (/[$`"]/.test(text) || /\\(?:[$`"\\\nnr]|$)/.test(text)) return undefined
+  return `"${text}"`
 }
 
 // A comment after the closing quote that holds a bare quote of the same kind: when the value
-// ends with a backslash its closing quote counts as escaped, and without this bare quote dotenv
-// could pick a quote further down the file as the closing one.
+// ends with a backslash its closing quote counts as escaped (dotenv reads `\'` as part of the
+// value), and without this bare quote dotenv could pick a quote further down the file as the
+// closing one.
 const TRAILING_BACKSLASH_NOTE = 'value ends with a backslash'
-
-function quoteWith(quote: string, text: string): string | undefined {
-  let body: string
-  if (quote === '"') {
-    if (/\\[nr]/.test(text)) return undefined // dotenv would turn it into a newline or CR
-    body = text.replace(/\r/g, '\\r').replace(/\n/g, '\\n')
-  } else {
-    if (text.includes('\r')) return undefined // dotenv turns it into LF before parsing
-    body = text
-  }
-  for (let at = body.indexOf(quote); at !== -1; at = body.indexOf(quote, at + 1)) {
-    if (body[at - 1] !== '\\') return undefined // would close the value early
-  }
-  const quoted = `${quote}${body}${quote}`
-  return body.endsWith('\\') ? `${quoted} # ${quote}${TRAILING_BACKSLASH_NOTE}${quote}` : quoted
-}
-
-function isSafeUnquoted(text: string): boolean {
-  return (
-    text !== '' &&
-    !/[#\n\r]/.test(text) && // a comment or a line break would cut it
-    !/[\u2028\u2029]/.test(text) && // dotenv strips quotes after these "line" breaks
-    text.trim() === text && // dotenv trims unquoted values
-    !QUOTES.includes(text[0] ?? '') // a leading quote would be stripped or unescaped
-  )
-}

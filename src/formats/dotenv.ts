@@ -13,6 +13,8 @@ import {decodeValue, encodeValue} from './utf8.js'
 const KEY_LINE = /^\s*(?:export\s+)?([\w.-]+)\s*=\s*/
 const BLANK_OR_COMMENT = /^\s*(?:#|$)/
 const DOTENV_NAME = /^[\w.-]+$/
+/** What a POSIX shell reads as a variable assignment: the file is also sourced by shells. */
+const SHELL_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/
 
 const LINE_HINT = 'each line must be KEY=value, a # comment or blank; put multi-line values in double quotes'
 
@@ -99,13 +101,19 @@ function plainSecret(name: string, value: Uint8Array): ImportedSecret {
 }
 
 /**
- * A `.env` file that dotenv (and parseDotenv) reads back to exactly these values; refuses a
- * value that no dotenv quoting can carry, rather than writing one that would change.
+ * A `.env` file that dotenv (and parseDotenv) reads back to exactly these values, and that a
+ * POSIX shell can source (`set -a; . ./.env`) to get the same values with nothing expanded or
+ * run; refuses, by name, a value no quoting carries both ways, rather than writing one that
+ * would change or run (see quoteValue).
  */
 export function formatDotenv(secrets: readonly {name: string; value: Uint8Array}[]): string {
   const written = new Map<string, {text: string; quoted: string}>()
   for (const {name, value} of secrets) {
     if (!DOTENV_NAME.test(name)) throw usage(`cannot export ${JSON.stringify(name)} as dotenv: not a dotenv key`)
+    if (!SHELL_NAME.test(name)) {
+      // `1KEY='…'` is not an assignment to sh: sourcing the file would run it as a command.
+      throw usage(`cannot export ${name} as dotenv: a shell sourcing the file would run it as a command, not set it`, 'use --format json')
+    }
     if (written.has(name)) {
       throw usage(`cannot export ${name} twice to one dotenv file`, 'export one environment and branch at a time')
     }
@@ -114,8 +122,8 @@ export function formatDotenv(secrets: readonly {name: string; value: Uint8Array}
     const quoted = quoteValue(text)
     if (quoted === undefined) {
       throw usage(
-        `cannot export ${name} as dotenv: no dotenv quoting reads its value back unchanged`,
-        'dotenv has no escape for a backslash or a quote, and only double quotes carry a carriage return; use --format json',
+        `cannot export ${name} as dotenv: no quoting keeps its value both exact for dotenv and inert in a shell that sources the file`,
+        "a value with a carriage return, a NUL, or a ' together with $, `, \" or a backslash has no such form; use --format json",
       )
     }
     written.set(name, {text, quoted})

@@ -2,6 +2,7 @@
 // of {variable_type, key, value, protected, masked, hidden, raw, environment_scope, description}.
 // Import reads that list; export writes the same shape, ready to feed back to the API.
 import {usage} from '../errors.js'
+import {printable} from '../terminal/printable.js'
 import {type ExportedSecret, type ImportedSecret} from './imported-secret.js'
 import {decodeValue, encodeValue} from './utf8.js'
 
@@ -58,7 +59,7 @@ function readVariable(entry: unknown, index: number): ImportedSecret {
   const fields = entry as Record<string, unknown>
   const {key} = fields
   if (typeof key !== 'string') throw usage(`variables[${index}]: "key" must be a string`, SHAPE_HINT)
-  const where = `variables[${index}] (${printable(key)})`
+  const where = `variables[${index}] (${shownKey(key)})`
   const invalid = (field: string, expected: string) => usage(`${where}: "${field}" must be ${expected}`, SHAPE_HINT)
 
   const {value, variable_type: type, environment_scope: scope, description} = fields
@@ -93,9 +94,10 @@ function readVariable(entry: unknown, index: number): ImportedSecret {
   }
 }
 
-// Keys reach the caller's name check unchanged, but an error message must stay on one line.
-function printable(key: string): string {
-  return /^[\w.-]+$/.test(key) ? key : JSON.stringify(key)
+// Keys reach the caller's name check unchanged; a message shows an odd one quoted (spaces and
+// all visible) and with every terminal control escaped (printable.ts), so it stays one inert line.
+function shownKey(key: string): string {
+  return /^[\w.-]+$/.test(key) ? key : printable(JSON.stringify(key))
 }
 
 /** Pretty JSON in the API's shape, one object per secret, in the order given. */

@@ -6,6 +6,8 @@ import {InvalidKeyText} from '../crypto/errors.js'
 import {type Env, SECRETS_IDENTITY, SECRETS_IDENTITY_FILE, SECRETS_KEYCHAIN, SECRETS_KEYCHAIN_SERVICE} from '../env.js'
 import {SecretsError, noIdentity, usage} from '../errors.js'
 import {FileKeychain, readIdentityFile} from './file-keychain.js'
+import {keychainError} from './keychain-error.js'
+import {heldIdentityText} from './identity-env.js'
 import {type Keychain, KeychainUnavailable} from './keychain.js'
 import {OsKeychain} from './os-keychain.js'
 
@@ -49,12 +51,14 @@ export class IdentityStore {
   /** The identity in use, or undefined when there is none anywhere. Never creates one. */
   find(): LoadedIdentity | undefined {
     const {found, keychainProblem} = this.lookup()
-    if (!found && keychainProblem) throw noIdentity('no identity found', `${keychainProblem}; run \`secrets identity\` to create one`)
+    // The identity may well be in the keychain we could not read: say so, with its own code.
+    if (!found && keychainProblem) throw keychainError(keychainProblem, 'read')
     return found
   }
 
-  private lookup(): {found?: LoadedIdentity; keychainProblem?: string} {
-    const fromEnv = this.env[SECRETS_IDENTITY]
+  private lookup(): {found?: LoadedIdentity; keychainProblem?: KeychainUnavailable} {
+    // bin/run.js takes SECRETS_IDENTITY out of the process's environment as it starts.
+    const fromEnv = this.env[SECRETS_IDENTITY] ?? (this.env === process.env ? heldIdentityText() : undefined)
     if (fromEnv !== undefined && fromEnv.trim() !== '') {
       return {found: {identity: parse(fromEnv, SECRETS_IDENTITY), source: 'env', location: SECRETS_IDENTITY, created: false}}
     }
@@ -72,7 +76,7 @@ export class IdentityStore {
       return {found: {identity: parse(text, file), source: 'env-file', location: file, created: false}}
     }
 
-    let keychainProblem: string | undefined
+    let keychainProblem: KeychainUnavailable | undefined
     if (this.keychain) {
       try {
         const text = this.keychain.get(DEFAULT_ACCOUNT)
@@ -81,7 +85,7 @@ export class IdentityStore {
         }
       } catch (error) {
         if (!(error instanceof KeychainUnavailable)) throw error
-        keychainProblem = `the OS keychain is unavailable (${error.message})`
+        keychainProblem = error
       }
     }
 
@@ -102,8 +106,12 @@ export class IdentityStore {
 
   /** The identity in use; a new one is made and stored when there is none. */
   findOrCreate(): LoadedIdentity {
-    const {found} = this.lookup()
+    const {found, keychainProblem} = this.lookup()
     if (found) return found
+    // A keychain that is there but locked, stuck or failing may hold the identity already: a new
+    // one in a file would be a second identity, not a member of the person's vaults. Only a
+    // machine with no keychain at all (a server, a container) falls back to the file.
+    if (keychainProblem && keychainProblem.problem !== 'absent') throw keychainError(keychainProblem, 'read')
 
     const identity = Identity.generate()
     const text = identity.toSecretText()
@@ -116,6 +124,7 @@ export class IdentityStore {
         }
       } catch (error) {
         if (!(error instanceof KeychainUnavailable)) throw error
+        if (error.problem !== 'absent') throw keychainError(error, 'store')
         return this.storeInFile(identity, `no OS keychain works here (${error.message})`)
       }
     }

@@ -12,10 +12,22 @@ export interface Keychain {
   delete(account: string): boolean
 }
 
-/** The keychain cannot be used at all here (no Secret Service, locked, access denied). */
+/**
+ * Why the keychain could not be used, which decides what a person should do:
+ *  - absent: nothing answers (no D-Bus session, no Secret Service): a server, a container;
+ *  - locked: it answers but will not hand out or take secrets until unlocked;
+ *  - timeout: it did not answer in time (a daemon stuck or stopped);
+ *  - error: it answered with an error.
+ */
+export type KeychainProblem = 'absent' | 'locked' | 'timeout' | 'error'
+
+/** The keychain cannot be used at all here (no Secret Service, locked, stuck, failing). */
 export class KeychainUnavailable extends Error {
-  constructor(reason: string) {
+  readonly problem: KeychainProblem
+
+  constructor(reason: string, problem: KeychainProblem = 'error') {
     super(reason)
     this.name = 'KeychainUnavailable'
+    this.problem = problem
   }
 }

@@ -52,7 +52,7 @@ describe(`dotenv round trip (seed ${SEED})`, () => {
       } catch (error) {
         expect(error, context).toBeInstanceOf(SecretsError)
         expect((error as SecretsError).message, context).toBe(
-          `cannot export ${name} as dotenv: no dotenv quoting reads its value back unchanged`,
+          `cannot export ${name} as dotenv: no quoting keeps its value both exact for dotenv and inert in a shell that sources the file`,
         )
         return
       }
@@ -63,8 +63,9 @@ describe(`dotenv round trip (seed ${SEED})`, () => {
       expect(Buffer.from(secret?.value ?? []).equals(Buffer.from(encoder.encode(value))), context).toBe(true)
       expect(dotenvParse(text), context).toStrictEqual({[name]: value})
     })
-    // Refusals are the exception: most of these nasty values must round-trip.
-    expect(accepted.length, `seed ${SEED}`).toBeGreaterThan(CASES * 0.8)
+    // Refusals are the exception: most of these nasty values must round-trip (a ' with $, `, "
+    // or a backslash is refused: see dotenv-shell.test.ts; it is common in this alphabet).
+    expect(accepted.length, `seed ${SEED}`).toBeGreaterThan(CASES * 0.5)
   })
 
   it('gives them all back from one file, where one value could swallow the next', () => {
@@ -78,11 +79,11 @@ describe(`dotenv round trip (seed ${SEED})`, () => {
     }
   })
 
-  it('refuses only values that hold a carriage return or all three quotes', () => {
+  it("refuses only values that hold a carriage return, or a ' with $, `, \" or a backslash", () => {
     for (const value of values) {
       if (accepted.some((a) => a.value === value)) continue
-      const allQuotes = ['"', "'", '`'].every((quote) => value.includes(quote))
-      expect(value.includes('\r') || allQuotes, `seed ${SEED}, value ${JSON.stringify(value)}`).toBe(true)
+      const noShellForm = value.includes("'") && /[$`"\\]/.test(value)
+      expect(value.includes('\r') || noShellForm, `seed ${SEED}, value ${JSON.stringify(value)}`).toBe(true)
     }
   })
 })

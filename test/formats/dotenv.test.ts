@@ -145,25 +145,15 @@ describe('parseDotenv', () => {
 describe('formatDotenv', () => {
   const format = (value: string, name = 'KEY') => formatDotenv([{name, value: bytes(value)}])
 
-  it('writes double quotes, one line, newlines and carriage returns as escapes', () => {
-    expect(format('plain')).toBe('KEY="plain"\n')
-    expect(format(PRIVATE_KEY)).toBe(`KEY="${PRIVATE_KEY.replace(/\n/g, '\\n')}"\n`)
-    expect(format('a\r\nb')).toBe('KEY="a\\r\\nb"\n')
-    expect(format(`it's $HOME # not a comment`)).toBe(`KEY="it's $HOME # not a comment"\n`)
+  // Single quotes: inert when a shell sources the file, literal to dotenv (dotenv-shell.test.ts).
+  it('writes single quotes, newlines kept, nothing escaped', () => {
+    expect(format('plain')).toBe("KEY='plain'\n")
+    expect(format(PRIVATE_KEY)).toBe(`KEY='${PRIVATE_KEY}'\n`)
+    expect(format(`$HOME # not a comment "quoted" C:\\new\\dir`)).toBe(`KEY='$HOME # not a comment "quoted" C:\\new\\dir'\n`)
   })
 
-  it('writes single quotes when the value holds a double quote or a literal backslash-n', () => {
-    expect(format('say "hi"')).toBe(`KEY='say "hi"'\n`)
-    expect(format('C:\\new\\dir')).toBe(`KEY='C:\\new\\dir'\n`)
-    expect(format('"quoted"\nand multi-line')).toBe(`KEY='"quoted"\nand multi-line'\n`)
-  })
-
-  it('writes backticks when the value holds both other quotes', () => {
-    expect(format(`"it's"`)).toBe('KEY=`"it\'s"`\n')
-  })
-
-  it('writes the value bare when it holds all three quotes but nothing dotenv would change', () => {
-    expect(format('a"b\'c`d')).toBe('KEY=a"b\'c`d\n')
+  it("writes double quotes for a value with a ' and nothing a shell or dotenv would change", () => {
+    expect(format("it's\nmulti-line")).toBe(`KEY="it's\nmulti-line"\n`)
   })
 
   it('guards a value that ends with a backslash against a later quote closing it', () => {
@@ -171,13 +161,16 @@ describe('formatDotenv', () => {
       {name: 'WIN_DIR', value: bytes('C:\\Program Files\\')},
       {name: 'NEXT', value: bytes(' # looks like a comment')},
     ])
-    expect(text).toBe('WIN_DIR="C:\\Program Files\\" # "value ends with a backslash"\nNEXT=" # looks like a comment"\n')
+    expect(text).toBe("WIN_DIR='C:\\Program Files\\' # 'value ends with a backslash'\nNEXT=' # looks like a comment'\n")
     expect(dotenvParse(text)).toStrictEqual({WIN_DIR: 'C:\\Program Files\\', NEXT: ' # looks like a comment'})
   })
 
   it('writes what parseDotenv reads back, in the order given', () => {
-    const secrets = REALISTIC_RECORDS.map(({name, value}) => ({name, value}))
-    expect(parseDotenv(formatDotenv(secrets))).toStrictEqual(REALISTIC_RECORDS)
+    // SHELL_SNIPPET holds ', " and $ at once: no quoting is inert in a shell and exact in dotenv.
+    const exportable = REALISTIC_RECORDS.filter(({name}) => name !== 'SHELL_SNIPPET')
+    const secrets = exportable.map(({name, value}) => ({name, value}))
+    expect(parseDotenv(formatDotenv(secrets))).toStrictEqual(exportable)
+    expect(usageError(() => formatDotenv(REALISTIC_RECORDS)).message).toMatch(/^cannot export SHELL_SNIPPET as dotenv: /)
   })
 
   it('writes nothing for no secrets', () => {
@@ -189,17 +182,17 @@ describe('formatDotenv', () => {
       [
         'a carriage return with a double quote',
         [{name: 'KEY', value: bytes(`"${SECRET}"\r\n`)}],
-        'cannot export KEY as dotenv: no dotenv quoting reads its value back unchanged',
+        'cannot export KEY as dotenv: no quoting keeps its value both exact for dotenv and inert in a shell that sources the file',
       ],
       [
         'a carriage return with a literal backslash-n',
         [{name: 'KEY', value: bytes(`${SECRET}\\n\r`)}],
-        'cannot export KEY as dotenv: no dotenv quoting reads its value back unchanged',
+        'cannot export KEY as dotenv: no quoting keeps its value both exact for dotenv and inert in a shell that sources the file',
       ],
       [
         'all three quotes and a newline',
         [{name: 'KEY', value: bytes(`"${SECRET}'\n\``)}],
-        'cannot export KEY as dotenv: no dotenv quoting reads its value back unchanged',
+        'cannot export KEY as dotenv: no quoting keeps its value both exact for dotenv and inert in a shell that sources the file',
       ],
       [
         'a value that is not utf-8',

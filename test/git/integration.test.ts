@@ -63,11 +63,30 @@ describe('installGitIntegration', () => {
     writeFileSync(join(dir, '.gitattributes'), '*.png binary\n')
     git('config', 'core.autocrlf', 'false')
     installGitIntegration(dir, join(dir, '.secrets', 'vault.db'), COMMAND)
-    expect(removeGitIntegration(dir)).toEqual({attributesLineRemoved: true, configSectionsRemoved: ['diff.secrets', 'merge.secrets']})
+    expect(removeGitIntegration(dir)).toEqual({
+      attributesLineRemoved: true,
+      configSectionsRemoved: ['diff.secrets', 'merge.secrets'],
+      configKeysRemoved: ['diff.secrets.textconv', 'merge.secrets.name', 'merge.secrets.driver'],
+    })
     expect(readFileSync(join(dir, '.gitattributes'), 'utf8')).toBe('*.png binary\n')
     expect(config('diff.secrets.textconv')).toBeUndefined()
     expect(config('merge.secrets.name')).toBeUndefined()
     expect(config('core.autocrlf')).toBe('false')
+  })
+
+  it("keeps a key of the user's in the drivers' sections (only enable's keys go)", () => {
+    installGitIntegration(dir, join(dir, '.secrets', 'vault.db'), COMMAND)
+    git('config', 'diff.secrets.cachetextconv', 'true')
+    expect(removeGitIntegration(dir).configSectionsRemoved).toEqual(['merge.secrets'])
+    expect(config('diff.secrets.cachetextconv')).toBe('true')
+    expect(config('diff.secrets.textconv')).toBeUndefined()
+  })
+
+  it('takes nothing out for a vault other than .secrets/vault.db (the attributes and drivers are not its)', () => {
+    installGitIntegration(dir, join(dir, '.secrets', 'vault.db'), COMMAND)
+    expect(removeGitIntegration(dir, join(dir, '.secrets', 'staging.db'))).toEqual({attributesLineRemoved: false, configSectionsRemoved: [], configKeysRemoved: []})
+    expect(readFileSync(join(dir, '.gitattributes'), 'utf8')).toBe(`${ATTRIBUTES_LINE}\n`)
+    expect(config('merge.secrets.driver')).toBeDefined()
   })
 })
 

@@ -35,7 +35,7 @@ class UnavailableKeychain implements Keychain {
 
   private fail(): never {
     this.calls++
-    throw new KeychainUnavailable(UNAVAILABLE)
+    throw new KeychainUnavailable(UNAVAILABLE, 'absent')
   }
 }
 
@@ -223,10 +223,39 @@ describe('when no keychain works', () => {
     expect(existsSync(defaultFile)).toBe(true)
   })
 
-  it('find() with the keychain unavailable and no file throws NO_IDENTITY with the reason in the hint', () => {
+  it('find() with the keychain unavailable and no file throws KEYCHAIN_UNAVAILABLE with the reason, and says what to do', () => {
     const error = caught(() => new IdentityStore({env: {}, keychain: new UnavailableKeychain(), home}).find())
-    expect(error.code).toBe('NO_IDENTITY')
-    expect(error.hint).toContain(UNAVAILABLE)
+    expect(error.code).toBe('KEYCHAIN_UNAVAILABLE')
+    expect(error.message).toBe(`the OS keychain is unavailable (${UNAVAILABLE}): cannot read your identity from it`)
+    expect(error.hint).toContain('SECRETS_IDENTITY')
+    expect(error.hint).toContain('SECRETS_KEYCHAIN=off')
+  })
+
+  // A keychain that is there but locked, stuck or failing may hold the person's identity: a
+  // new one in a file would be a second identity, so nothing is created.
+  it.each([
+    ['locked', 'the OS keychain is locked: cannot read your identity from it', 'unlock it'],
+    ['timeout', 'the OS keychain did not answer: it did not answer within 5 s', 'not stuck'],
+    ['error', 'the OS keychain failed (it did not answer within 5 s): cannot read your identity from it', 'SECRETS_KEYCHAIN=off'],
+  ] as const)('a %s keychain: find() and findOrCreate() throw KEYCHAIN_UNAVAILABLE, writing no file', (problem, message, hint) => {
+    const failing: Keychain = {
+      description: 'the OS keychain',
+      get: () => {
+        throw new KeychainUnavailable('it did not answer within 5 s', problem)
+      },
+      set: () => {
+        throw new KeychainUnavailable('it did not answer within 5 s', problem)
+      },
+      delete: () => false,
+    }
+    for (const call of [(store: IdentityStore) => store.find(), (store: IdentityStore) => store.findOrCreate()]) {
+      const error = caught(() => call(new IdentityStore({env: {}, keychain: failing, home})))
+      expect(error.code).toBe('KEYCHAIN_UNAVAILABLE')
+      expect(error.exit).toBe(11)
+      expect(error.message).toBe(message)
+      expect(error.hint).toContain(hint)
+    }
+    expect(existsSync(defaultFile)).toBe(false)
   })
 
   it('find() with the keychain unavailable still reads an existing file', () => {
