@@ -2,7 +2,7 @@
 // and which of several matching secrets a job gets.
 import {describe, expect, it} from 'vitest'
 
-import {type Scoped, mostSpecific, scopeMatches, specificity} from '../src/scope.js'
+import {type Scoped, covers, describeScope, describeSecret, mayOverlap, mostSpecific, sameSecret, scopeMatches, secretKey, shadows, specificity} from '../src/scope.js'
 
 describe('scopeMatches', () => {
   it.each([
@@ -24,6 +24,8 @@ describe('scopeMatches', () => {
     ['${X}.*', '${X}.y'],
     ['[ab]*', '[ab]c'],
     ['a\\*', 'a\\b'],
+    // `*` matches any run of characters, a line break too: a value is never cut into lines.
+    ['review/*', 'review/a\nb'],
   ])('%j matches %j', (pattern, value) => {
     expect(scopeMatches(pattern, value)).toBe(true)
   })
@@ -69,6 +71,9 @@ describe('specificity', () => {
     ['production', '*'],
     ['review/app/*', 'review/*'],
     ['a', '*-very-long-suffix-pattern'],
+    // Literal characters count, wildcards do not.
+    ['abc*', '*a*b*'],
+    ['release/*', '*-*-*-*'],
   ])('%j is more specific than %j', (more, less) => {
     expect(specificity(more)).toBeGreaterThan(specificity(less))
   })
@@ -137,8 +142,109 @@ describe('mostSpecific', () => {
     expect(got?.id).toBe(matches ? 'row' : undefined)
   })
 
+  it('gives a tie to the first candidate, so that the caller\'s order decides it', () => {
+    const rows = [c('first', 'review/*'), c('second', '*/a-prod')]
+    expect(mostSpecific(rows, 'review/a-prod', 'main')?.id).toBe('first')
+    expect(mostSpecific([...rows].reverse(), 'review/a-prod', 'main')?.id).toBe('second')
+  })
+
   it('a job without an environment takes the * row over every scoped one', () => {
     const rows = [c('prod', 'production'), c('review', 'review/*'), c('any', '*'), c('suffix', '*-prod')]
     expect(mostSpecific(rows, '', 'main')?.id).toBe('any')
+  })
+})
+
+describe('mayOverlap', () => {
+  it.each([
+    ['*', 'production'],
+    ['production', '*'],
+    ['production', 'production'],
+    ['review/*', 'review/app'],
+    ['review/app', 'review/*'],
+    // Two globs are assumed to overlap, even when no value could match both.
+    ['review/*', '*-prod'],
+    ['a*', 'b*'],
+  ])('%j and %j may overlap', (p, q) => {
+    expect(mayOverlap(p, q)).toBe(true)
+  })
+
+  it.each([
+    ['production', 'staging'],
+    ['review/*', 'staging'],
+    ['staging', 'review/*'],
+    ['Production', 'production'],
+  ])('%j and %j cannot overlap', (p, q) => {
+    expect(mayOverlap(p, q)).toBe(false)
+  })
+})
+
+describe('shadows: a new secret that some run would get instead of an existing one', () => {
+  const s = (environment: string, branch: string): Scoped => ({environment, branch})
+  it.each([
+    ['a narrower environment', s('production', '*'), s('*', '*')],
+    ['a narrower branch', s('*', 'main'), s('*', '*')],
+    ['a glob environment over *', s('review/*', '*'), s('*', '*')],
+    ['a literal environment over a glob that matches it', s('review/app', '*'), s('review/*', '*')],
+    ['an equally specific scope that overlaps (a tie)', s('review/*', '*'), s('*/a-prod', '*')],
+    ['a narrower environment with a wider branch: the environment decides first', s('production', '*'), s('*', 'main')],
+  ])('%s shadows', (_label, a, b) => {
+    expect(shadows(a, b)).toBe(true)
+  })
+
+  it.each([
+    ['the same scope', s('production', 'main'), s('production', 'main')],
+    ['a wider scope', s('*', '*'), s('production', '*')],
+    ['a wider environment with a narrower branch', s('*', 'main'), s('production', '*')],
+    ['another environment', s('staging', 'main'), s('production', 'main')],
+    ['another branch', s('production', 'develop'), s('production', 'main')],
+    ['a glob that does not match the other literal environment', s('review/*', '*'), s('production', '*')],
+  ])('%s does not shadow', (_label, a, b) => {
+    expect(shadows(a, b)).toBe(false)
+  })
+})
+
+describe('covers: which secret scopes an access rule reaches', () => {
+  it.each([
+    ['*', '*'],
+    ['*', 'production'],
+    ['*', 'review/*'],
+    ['production', 'production'],
+    ['review/*', 'review/*'],
+    ['review/*', 'review/app'],
+  ])('%j covers %j', (rule, scope) => {
+    expect(covers(rule, scope)).toBe(true)
+  })
+
+  it.each([
+    // A member limited to production may not read secrets meant for every environment.
+    ['production', '*'],
+    ['production', 'staging'],
+    ['review/*', '*'],
+    ['review/*', 'review/app-*'],
+    ['review/*', 'production'],
+    ['*-prod', 'review/*-prod'],
+  ])('%j does not cover %j', (rule, scope) => {
+    expect(covers(rule, scope)).toBe(false)
+  })
+})
+
+describe('naming a secret', () => {
+  const secret = {name: 'DB_PASSWORD', environment: 'production', branch: 'main'}
+
+  it('names the scope and the secret the same way in every message', () => {
+    expect(describeScope(secret)).toBe('environment production, branch main')
+    expect(describeSecret(secret)).toBe('secret DB_PASSWORD (environment production, branch main)')
+  })
+
+  it('tells secrets apart by name, environment and branch', () => {
+    expect(sameSecret(secret, {...secret})).toBe(true)
+    for (const other of [{...secret, name: 'DB_USER'}, {...secret, environment: 'staging'}, {...secret, branch: 'develop'}]) {
+      expect(sameSecret(secret, other)).toBe(false)
+      expect(secretKey(secret)).not.toBe(secretKey(other))
+    }
+
+    expect(secretKey(secret)).toBe(secretKey({...secret}))
+    // Fields that could run into one another still make different keys.
+    expect(secretKey({name: 'A,B', environment: 'C', branch: '*'})).not.toBe(secretKey({name: 'A', environment: 'B,C', branch: '*'}))
   })
 })

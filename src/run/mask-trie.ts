@@ -37,6 +37,7 @@ export class MaskTrie {
     // Built with maps, then laid out flat: the scan touches a few small typed arrays instead
     // of chasing objects.
     const children: Map<number, number>[] = [new Map()]
+    // Stryker disable next-line ArrayDeclaration: equivalent: pushed flags are all 0, and setting the first pattern's end flag brings the length back to one per node
     const ends: number[] = [0]
     for (const pattern of patterns) {
       // An empty pattern would match everywhere and hide nothing.
@@ -65,6 +66,7 @@ export class MaskTrie {
     // Near the root, where hundreds of patterns fan out, a search among the children would cost
     // more than the table; deeper down, nodes have one child.
     const row = new Int32Array(children.length).fill(-1)
+    // Stryker disable next-line ConditionalExpression,EqualityOperator,LogicalOperator: equivalent: which nodes get a table is a speed choice; next() finds the same child through a table or the edge list
     const wide = children.flatMap((map, node) => (node > 0 && map.size > WIDE ? [node] : []))
     const dense = new Int32Array(wide.length * 256)
     for (const [index, node] of wide.entries()) {
@@ -73,7 +75,9 @@ export class MaskTrie {
     }
 
     const edgeStart = new Int32Array(children.length + 1)
+    // Stryker disable next-line ArithmeticOperator: equivalent: spare slots are never read, next() stops at edgeStart[node + 1]
     const edgeByte = new Uint8Array(children.length - 1)
+    // Stryker disable next-line ArithmeticOperator: equivalent: spare slots are never read, next() stops at edgeStart[node + 1]
     const edgeTarget = new Int32Array(children.length - 1)
     let edge = 0
     for (const [node, map] of children.entries()) {

@@ -2,7 +2,10 @@ import {describe, expect, it} from 'vitest'
 import {
   DecryptionFailed,
   type ValueContext,
+  type OpValueContext,
+  decryptOpValue,
   decryptValue,
+  encryptOpValue,
   encryptValue,
   generateDataKey,
   loadSodium,
@@ -107,5 +110,61 @@ describe('ids and keys', () => {
     const a = generateDataKey()
     expect(a.length).toBe(32)
     expect(Buffer.from(a).equals(Buffer.from(generateDataKey()))).toBe(false)
+  })
+})
+
+// Format 2 (docs/FORMAT.md section 6): the value travels inside an operation, bound to the
+// operation's author, parents, scope and key instead of to a row.
+describe('format-2 values', () => {
+  const opCtx: OpValueContext = {
+    vaultId: randomId(),
+    author: randomId(),
+    parents: [randomId(), randomId()].sort(),
+    name: 'DB_PASSWORD',
+    environment: 'production',
+    branch: 'main',
+    key: randomId(),
+  }
+
+  it('round-trip with a fresh nonce each time, and the nonce returned is the one used', () => {
+    const key = generateDataKey()
+    const a = encryptOpValue(key, opCtx, plaintext)
+    const b = encryptOpValue(key, opCtx, plaintext)
+    expect(a.nonce.length).toBe(24)
+    expect(Buffer.from(a.nonce).equals(Buffer.from(b.nonce))).toBe(false)
+    expect(Buffer.from(a.ciphertext).equals(Buffer.from(b.ciphertext))).toBe(false)
+    expect(new TextDecoder().decode(decryptOpValue(key, opCtx, a.nonce, a.ciphertext))).toBe('s3cr3t value')
+    expect(new TextDecoder().decode(decryptOpValue(key, opCtx, b.nonce, b.ciphertext))).toBe('s3cr3t value')
+  })
+
+  it('fail with another data key or a changed ciphertext', () => {
+    const key = generateDataKey()
+    const {nonce, ciphertext} = encryptOpValue(key, opCtx, plaintext)
+    expect(() => decryptOpValue(generateDataKey(), opCtx, nonce, ciphertext)).toThrow(DecryptionFailed)
+    const changed = Uint8Array.from(ciphertext)
+    changed[0] = (changed[0] as number) ^ 0x01
+    expect(() => decryptOpValue(key, opCtx, nonce, changed)).toThrow(DecryptionFailed)
+  })
+
+  const moves: [string, OpValueContext][] = [
+    ...(['vaultId', 'author', 'name', 'environment', 'branch', 'key'] as const).map((field): [string, OpValueContext] => [field, {...opCtx, [field]: `${opCtx[field]}x`}]),
+    ['a parent changed', {...opCtx, parents: [opCtx.parents[0]!, randomId()]}],
+    ['a parent dropped', {...opCtx, parents: [opCtx.parents[0]!]}],
+    ['a parent added', {...opCtx, parents: [...opCtx.parents, randomId()]}],
+    ['no parents', {...opCtx, parents: []}],
+    ['scope fields swapped', {...opCtx, environment: opCtx.branch, branch: opCtx.environment}],
+  ]
+  it.each(moves)('fail when copied to another operation: %s', (_, moved) => {
+    const key = generateDataKey()
+    const {nonce, ciphertext} = encryptOpValue(key, opCtx, plaintext)
+    expect(() => decryptOpValue(key, moved, nonce, ciphertext)).toThrow(DecryptionFailed)
+  })
+
+  it('are not interchangeable with format-1 values', () => {
+    const key = generateDataKey()
+    const v1 = encryptValue(key, ctx, plaintext)
+    const v2 = encryptOpValue(key, opCtx, plaintext)
+    expect(() => decryptOpValue(key, opCtx, v1.nonce, v1.ciphertext)).toThrow(DecryptionFailed)
+    expect(() => decryptValue(key, ctx, v2.nonce, v2.ciphertext)).toThrow(DecryptionFailed)
   })
 })

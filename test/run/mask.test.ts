@@ -4,6 +4,7 @@ import {Readable, Writable} from 'node:stream'
 import {pipeline} from 'node:stream/promises'
 import {describe, expect, it} from 'vitest'
 import {MASK, MIN_MASK_LENGTH, Masker, maskAll, maskPatterns, maskingStream} from '../../src/run/mask.js'
+import {MaskTrie} from '../../src/run/mask-trie.js'
 
 const bytes = (text: string | Uint8Array): Buffer => (typeof text === 'string' ? Buffer.from(text) : Buffer.from(text))
 
@@ -38,6 +39,66 @@ describe('maskPatterns', () => {
   it('adds each line of a multi-line value that is long enough', () => {
     const key = '-----BEGIN KEY-----\r\nMIIEvQIBADANBgkq\r\nshort\r\n-----END KEY-----\n'
     expect(maskPatterns([key]).map(String)).toEqual([key, '-----BEGIN KEY-----', '-----END KEY-----', 'MIIEvQIBADANBgkq'])
+  })
+})
+
+describe('maskPatterns, edge cases', () => {
+  it('keeps the last line of a multi-line value whole when the value has no final newline', () => {
+    const value = 'first-line-of-it\r\nlast-line-no-newline'
+    expect(maskPatterns([value]).map(String)).toEqual([value, 'last-line-no-newline', 'first-line-of-it'])
+    // Printed alone, the last line is hidden entirely: no trailing byte of it is left over.
+    expect(stream([value], ['[last-line-no-newline]\n']).output).toBe(`[${MASK}]\n`)
+  })
+
+  it('counts each byte of a value that is not UTF-8: 8 bytes are masked, 7 are not', () => {
+    // Continuation bytes only: as text they would count as no characters at all.
+    const eight = Uint8Array.of(0x80, 0x81, 0x82, 0x83, 0x84, 0x85, 0x86, 0x87)
+    const seven = Uint8Array.of(0xbf, 0xbe, 0xbd, 0xbc, 0xbb, 0xba, 0xb9)
+    expect(maskPatterns([eight, seven])).toEqual([Buffer.from(eight)])
+    const data = Buffer.concat([Buffer.from('a:'), Buffer.from(eight), Buffer.from(' b:'), Buffer.from(seven)])
+    expect(maskAll(data, maskPatterns([eight, seven]))).toEqual(Buffer.concat([Buffer.from(`a:${MASK} b:`), Buffer.from(seven)]))
+  })
+
+  it('copies the values, so that the caller may wipe its buffers', () => {
+    const value = Buffer.from('wipe-me-after-use')
+    const patterns = maskPatterns([value])
+    value.fill(0)
+    expect(maskAll(Buffer.from('x wipe-me-after-use y'), patterns).toString()).toBe(`x ${MASK} y`)
+  })
+})
+
+describe('MaskTrie', () => {
+  it('compiles to nothing when there is nothing to mask', () => {
+    expect(MaskTrie.compile([])).toBeUndefined()
+    expect(MaskTrie.compile([Buffer.alloc(0)])).toBeUndefined()
+  })
+
+  // Tokens of one kind share a prefix (`glpat-`, `ghp_`): the node after it has many children,
+  // and such nodes are looked up through their own table.
+  const family = (prefix: string, count: number): string[] => Array.from({length: count}, (_, i) => `${prefix}${String.fromCharCode(0x41 + i)}${'x'.repeat(12)}${i}`)
+  const gitlab = family('glpat-', 6)
+  const github = family('ghp_', 9)
+  const values = [...gitlab, ...github]
+
+  it('masks every one of many values sharing a prefix, and no near miss', () => {
+    const text = `${values.join(' ')} glpat-Zxxxxxxxxxxxx0 ghp_Axxxxxxxxxxxx9\n`
+    const expected = `${values.map(() => MASK).join(' ')} glpat-Zxxxxxxxxxxxx0 ghp_Axxxxxxxxxxxx9\n`
+    expect(maskAll(Buffer.from(text), maskPatterns(values)).toString()).toBe(expected)
+    expect(stream(values, oneByteAtATime(Buffer.from(text))).output).toBe(expected)
+    expect(stream(values, cut(text, 3, 7, 40, 41, 100)).output).toBe(expected)
+  })
+
+  it('masks values sharing a prefix in random text as a naive scan does', () => {
+    const rng = random(0x61a7)
+    const patterns = maskPatterns(values)
+    for (let trial = 0; trial < 50; trial++) {
+      const pieces = Array.from({length: 20}, () => {
+        const value = rng.pick(values)
+        return [value, value.slice(0, rng.int(value.length)), rng.pick(['glpat-', 'ghp_', ' ', 'x'])][rng.int(3)]!
+      })
+      const data = Buffer.from(pieces.join(''))
+      expect(maskAll(data, patterns).toString(), `trial ${trial}`).toBe(naiveMaskAll(data, patterns).toString())
+    }
   })
 })
 
@@ -267,6 +328,19 @@ function randomChunks(rng: Random, data: Buffer): Buffer[] {
   return chunks
 }
 
+describe('cost', () => {
+  // A job's log may be large; each position is a walk of at most the longest value, never a
+  // walk to the end of the data. Quadratic work would not finish within the test's timeout.
+  it('masks 256 kB of output full of near misses in linear time', {timeout: 20_000}, () => {
+    const value = 'password-of-the-database'
+    const line = 'pass passw password- password-of-the ' + value + '\n'
+    const data = Buffer.from(line.repeat(Math.ceil(256_000 / line.length)))
+    const output = maskAll(data, maskPatterns([value]))
+    expect(output.includes(Buffer.from(value))).toBe(false)
+    expect(output.length).toBe(data.length - (value.length - MASK.length) * Math.ceil(256_000 / line.length))
+  })
+})
+
 describe('properties, 300 random cases each', () => {
   const seeds = Array.from({length: 300}, (_, i) => 0x5ec12e75 + i)
 
@@ -325,6 +399,21 @@ describe('maskingStream', () => {
     const [chunk] = (await once(masking, 'data')) as [Buffer]
     expect(chunk.toString()).toBe('progress: 10%')
     masking.end()
+  })
+
+  it('releases the bytes it held back when the stream ends', async () => {
+    const received: Buffer[] = []
+    const masking = maskingStream(maskPatterns(['abcdefgh', 'abcdefghijkl']))
+    masking.on('data', (chunk: Buffer) => received.push(chunk))
+    // Ends inside a possible longer value: held back until the end, then masked and written.
+    await pipeline(Readable.from([Buffer.from('one abcdefghij')]), masking)
+    expect(Buffer.concat(received).toString()).toBe(`one ${MASK}ij`)
+
+    const tail: Buffer[] = []
+    const cutShort = maskingStream(maskPatterns([secret]))
+    cutShort.on('data', (chunk: Buffer) => tail.push(chunk))
+    await pipeline(Readable.from([Buffer.from(`last words: ${secret.slice(0, 10)}`)]), cutShort)
+    expect(Buffer.concat(tail).toString()).toBe(`last words: ${secret.slice(0, 10)}`)
   })
 
   it("masks a child process's output written in pieces", async () => {

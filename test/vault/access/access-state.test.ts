@@ -319,6 +319,17 @@ describe('protected branches', () => {
     expect(h.history().access.protectedBranchPatterns()).toEqual([])
   })
 
+  it('stay as set through later operations of other kinds', () => {
+    const h = new HistoryBuilder()
+    h.protect('alice', ['release/*'])
+    h.addMember('alice', 'bob')
+    h.rule('alice', 'user:bob', ['read'])
+    h.group('alice', 'group:ops', ['user:bob'])
+    h.revoke('alice', 'bob')
+    h.set('alice', 'DB_PASSWORD')
+    expect(h.history().access.protectedBranchPatterns()).toEqual(['release/*'])
+  })
+
   it('follow a maintainer\'s setting but not a developer\'s', () => {
     const h = new HistoryBuilder()
     h.addMember('alice', 'mia', {role: 'maintainer'})
@@ -327,6 +338,19 @@ describe('protected branches', () => {
     h.protect('bob', ['nothing-protected'])
     const history = h.history()
     expect(history.access.protectedBranchPatterns()).toEqual(['prod'])
+  })
+})
+
+describe('operations whose fields did not parse', () => {
+  it('are passed over: they grant, group, revoke and set nothing', () => {
+    const h = new HistoryBuilder()
+    h.addMember('alice', 'bob')
+    h.rule('alice', 'user:bob', ['read'])
+    const ops = [...h.operations()]
+    const malformed = ops.map((op) => ({...op, data: undefined, problem: 'unreadable fields'}))
+    const state = AccessState.of([...malformed, ops.at(-1)!])
+    expect(state.rules.map((r) => [r.principal, r.actions])).toEqual([['user:bob', ['read']]])
+    expect(AccessState.of(malformed).rules).toEqual([])
   })
 })
 

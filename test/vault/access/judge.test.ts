@@ -378,6 +378,25 @@ describe('--variable secrets', () => {
     expect(counts(history, asPlain)).toBe(false)
     expect(history.version(history.secret({name: 'CI_FLAG', environment: '*', branch: '*'})!.current).data.variable).toBe(true)
   })
+
+  it('refuses a developer removing a variable, even with the delete right, and lets a maintainer remove it', () => {
+    const h = new HistoryBuilder()
+    h.addMember('alice', 'bob')
+    h.addMember('alice', 'mia', {role: 'maintainer'})
+    h.rule('alice', 'user:bob', ['delete'])
+    h.rule('alice', 'user:mia', ['delete'])
+    h.set('alice', 'CI_FLAG', {variable: true})
+    h.set('alice', 'TOKEN')
+    const byDeveloper = h.remove('bob', 'CI_FLAG')
+    const plainByDeveloper = h.remove('bob', 'TOKEN')
+    const history = h.history()
+    expect(verdictOf(history, byDeveloper)).toMatchObject({valid: false, reason: 'user:bob (developer) may not remove --variable secrets: maintainers and owners do'})
+    expect(counts(history, plainByDeveloper)).toBe(true)
+    expect(history.secret({name: 'CI_FLAG', environment: '*', branch: '*'})).toBeDefined()
+
+    const byMaintainer = h.remove('mia', 'CI_FLAG')
+    expect(counts(h.history(), byMaintainer)).toBe(true)
+  })
 })
 
 describe('versions carried over from format 1', () => {
