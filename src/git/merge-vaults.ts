@@ -4,9 +4,8 @@
 // means (two new values for one secret, operations that stop counting because the other side
 // revoked their author) is judged by the same history model every command uses, and reported.
 // Format-1 vaults (branches not upgraded yet) still merge row by row (format1/).
-import {randomBytes} from 'node:crypto'
 import {copyFileSync, renameSync, rmSync} from 'node:fs'
-import {basename, dirname, join} from 'node:path'
+import {basename} from 'node:path'
 
 import {SecretsError} from '../errors.js'
 import {openVaultFile} from '../vault/store/database.js'
@@ -17,6 +16,7 @@ import {type Format1MergeReport, mergeFormat1} from './format1/merge-format1.js'
 import type {MergeFiles} from './merge-files.js'
 import {type HistoryMergeFindings, findHistoryMergeFindings} from './merge-findings.js'
 import {type VaultProbe, probeVaultFile} from './vault-file.js'
+import {mergeResultPath} from './merge-temp.js'
 
 export type {MergeFiles} from './merge-files.js'
 
@@ -63,7 +63,7 @@ function mergeHistories(files: MergeFiles, label: string, vaultId: string): Hist
   const merged = judgeSide([...union.values()], vaultId, label, 'merged')
 
   // Built beside OURS (same file system), checked to open, then renamed over it.
-  const result = join(dirname(files.ours), `.${basename(files.ours)}.secrets-merge-${randomBytes(6).toString('hex')}.tmp`)
+  const result = mergeResultPath(files.ours)
   try {
     copyFileSync(files.ours, result)
     const file = openVaultFile(result)

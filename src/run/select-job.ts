@@ -86,7 +86,9 @@ const MAX_MESSAGE = 400
 
 function configError(file: string, errors: readonly string[]): SecretsError {
   const more = errors.length > 1 ? ` (and ${errors.length - 1} more)` : ''
-  return usage(`${file}: ${clip(errors[0]!)}${more}`, errors.length > 1 ? errors.slice(1, 4).map(clip).join('; ') : undefined)
+  // Errors the YAML reader located already start with the file's name (`.gitlab-ci.yml:4:1: …`).
+  const first = errors[0]!.startsWith(`${file}:`) ? errors[0]! : `${file}: ${errors[0]!}`
+  return usage(`${clip(first)}${more}`, errors.length > 1 ? errors.slice(1, 4).map(clip).join('; ') : undefined)
 }
 
 function clip(text: string): string {

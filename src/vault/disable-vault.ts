@@ -6,6 +6,7 @@ import {CONFIG_FILE} from './config.js'
 import {checkVaultFiles, vaultFiles, vaultGitignore} from './enable-vault.js'
 import {existsNoFollow, removeInside} from './repo-paths.js'
 import {openVaultFile} from './store/database.js'
+import {holderRecordFiles} from './store/lock-holder.js'
 import {removePin} from './store/pins.js'
 
 export interface DisableResult {
@@ -36,7 +37,8 @@ export function disableVault(path: string, configDir?: string, base = dirname(pa
   const files = vaultFiles(path)
   const deleted: string[] = []
   const kept: DisableResult['kept'] = []
-  for (const candidate of [files.vault, ...files.journals]) {
+  // A writer killed mid-write leaves its holder record beside the vault (src/vault/store/lock-holder.ts).
+  for (const candidate of [files.vault, ...files.journals, ...holderRecordFiles(path)]) {
     if (!existsNoFollow(candidate)) continue
     removeInside(base, candidate)
     deleted.push(candidate)

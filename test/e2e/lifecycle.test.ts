@@ -208,6 +208,16 @@ describe('disable', () => {
     expect((await repo.run(alice, ['list'])).code).toBe(ExitCode.NO_VAULT)
   })
 
+  it('removes the holder record a writer killed mid-write left beside the vault, and lists it', async () => {
+    // A pid no process has (above Linux's pid_max), as a kill -9 during a write leaves it.
+    const record = join(repo.dir, '.secrets', 'vault.db.4194304999.holder.tmp')
+    writeFileSync(record, '{"pid":4194304999,"command":"secrets add","since":"2026-01-01T00:00:00.000Z"}\n')
+    const result = await repo.run(alice, ['disable', '--force'])
+    expect(result.code).toBe(0)
+    expect(result.stderr).toContain('vault.db.4194304999.holder.tmp')
+    expect(existsSync(join(repo.dir, '.secrets'))).toBe(false)
+  })
+
   it('asks for the repository name on a terminal and deletes only when it matches', async () => {
     const wrong = await repo.runInTerminal(alice, ['disable'], 'not-the-name\r')
     expect(wrong.stdout).toContain('cannot be undone')

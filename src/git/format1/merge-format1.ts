@@ -1,10 +1,9 @@
 // Merging format-1 vaults (branches not upgraded yet): the union of both sides' rows, table by
 // table, written over OURS. Rows are never counters and never deleted, and the only row changed
 // in place is a re-keyed version, so a union is the whole merge.
-import {randomBytes} from 'node:crypto'
 import {copyFileSync, mkdtempSync, renameSync, rmSync} from 'node:fs'
 import {tmpdir} from 'node:os'
-import {basename, dirname, join} from 'node:path'
+import {join} from 'node:path'
 
 import {SecretsError} from '../../errors.js'
 import type {Database} from '../../vault/store/database.js'
@@ -15,6 +14,7 @@ import {type MergeFindings, findMergeFindings} from './merge-findings.js'
 import {type RowConflict, type TableChanges, unionRows} from './row-union.js'
 import {type VaultRows, readVaultRows} from './vault-rows.js'
 import {versionRule} from './version-rule.js'
+import {mergeResultPath} from '../merge-temp.js'
 
 export interface Format1MergeReport extends MergeFindings {
   format: 1
@@ -52,7 +52,7 @@ export function mergeFormat1(files: MergeFiles, label: string, vaultId: string):
   // Git's files stay as they were: older schemas are brought forward on private copies, and
   // the result is built beside OURS so that the rename over it is atomic.
   const work = mkdtempSync(join(tmpdir(), 'secrets-merge-'))
-  const result = join(dirname(files.ours), `.${basename(files.ours)}.secrets-merge-${randomBytes(6).toString('hex')}.tmp`)
+  const result = mergeResultPath(files.ours)
   try {
     const theirRows = rowsOfCopy(files.theirs, join(work, 'theirs.db'))
     const baseRows = withBase ? rowsOfCopy(files.base, join(work, 'base.db')) : undefined

@@ -127,3 +127,15 @@ export function busyError(vaultPath: string, waitedMs: number, now = new Date())
 function formatSeconds(ms: number): string {
   return String(Math.round(ms / 100) / 10)
 }
+
+/** Every holder record beside the vault, live or stale: what `disable` removes with the vault. */
+export function holderRecordFiles(vaultPath: string): string[] {
+  const prefix = `${basename(vaultPath)}.`
+  try {
+    return readdirSync(dirname(vaultPath))
+      .filter((name) => name.startsWith(prefix) && RECORD.test(name.slice(prefix.length)))
+      .map((name) => join(dirname(vaultPath), name))
+  } catch {
+    return []
+  }
+}
