@@ -18,6 +18,7 @@ import {shortId} from '../vault/store/operations.js'
 import {FORMAT1_SCHEMA_VERSIONS, SCHEMA_VERSION, describeObject, schemaDifferences} from '../vault/store/schema.js'
 import {renderFormat1} from './format1/vault-text-format1.js'
 import {openReadOnly, tableNames} from './vault-file.js'
+import {printable} from '../terminal/printable.js'
 
 /** The lines for the vault file at `path`; none for a file that is not a vault (or is empty). */
 export function renderVaultText(path: string): string[] {
@@ -111,7 +112,7 @@ export function renderHistory(history: History): string[] {
     const exposure = history.exposure(s)
     const marks = [s.conflict ? 'CONFLICT' : '', exposure.exposed ? `EXPOSED to ${exposure.to.map(clean).join(', ') || 'a mark'}` : ''].filter(Boolean)
     out.push(`  ${clean(s.name)}  ${clean(describeScope(s))}${marks.length > 0 ? `  ${marks.join('  ')}` : ''}`)
-    if (current.description !== null) out.push(`    description ${JSON.stringify(current.description)}`)
+    if (current.description !== null) out.push(`    description ${printable(JSON.stringify(current.description))}`)
     const flags = (['variable', 'file', 'protected'] as const).filter((f) => current[f])
     out.push(`    flags ${flags.length > 0 ? flags.join(' ') : 'none'}`)
     if (current.rotation_days !== null) out.push(`    rotation every ${current.rotation_days} days`)
@@ -140,8 +141,5 @@ function fingerprint(recipient: string): string {
   }
 }
 
-/** One line stays one line: control characters in names or scopes are escaped. */
-function clean(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  return text.replaceAll(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
-}
+/** One line stays one line: control characters (C0, C1, DEL, bidi) in names or scopes are escaped. */
+const clean = printable

@@ -7,7 +7,10 @@ import type {Readable, Writable} from 'node:stream'
 import {SecretsError} from '../errors.js'
 import {maskingStream} from './mask.js'
 
-export const FORWARDED_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const
+// Every signal whose default would end this process before it removes the secret files (and that
+// the job itself may send to its parent): forwarded to the child instead. SIGUSR1 has its own
+// listener in bin/run.js (it would open Node's inspector).
+export const FORWARDED_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT', 'SIGUSR2', 'SIGALRM'] as const
 
 export interface ChildOptions {
   env: Record<string, string>

@@ -87,7 +87,7 @@ export async function executeRun(options: ExecuteOptions): Promise<number> {
   const env = inheritedEnvironment(options.env)
   Object.assign(env, plan.environmentVariables)
 
-  // From here until the files are gone, SIGINT, SIGTERM and SIGHUP do not kill this process
+  // From here until the files are gone, SIGINT, SIGTERM, SIGHUP (and the other FORWARDED_SIGNALS) do not kill this process
   // (Node's default would, leaving the files): runChild forwards them to the child, and the
   // run stops at the next step with 128+N.
   const stop = stopSignal()
@@ -125,7 +125,7 @@ export async function executeRun(options: ExecuteOptions): Promise<number> {
   }
 }
 
-/** Records SIGINT, SIGTERM and SIGHUP instead of dying of them, until disposed. */
+/** Records the forwarded signals (SIGINT, SIGTERM, SIGHUP, …) instead of dying of them, until disposed. */
 function stopSignal(): {readonly received: NodeJS.Signals | undefined; status: () => number; dispose: () => void} {
   let received: NodeJS.Signals | undefined
   const record = (signal: NodeJS.Signals) => {

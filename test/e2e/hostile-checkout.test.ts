@@ -170,6 +170,28 @@ describe('disable in a hostile clone', () => {
   })
 })
 
+describe('writing commands in a hostile clone', () => {
+  it('refuse a vault journal committed as a symlink, leaving its target alone', async () => {
+    // A real vault, committed by its owner; the attacker adds symlinks beside it.
+    const owner = repo.person('owner')
+    expect((await repo.run(owner, ['enable'])).code).toBe(0)
+    const target = join(outside, 'bashrc')
+    // .secrets/.gitignore ignores journals: the attacker forces it in (git add -f).
+    symlinkSync(target, join(repo.dir, '.secrets', 'vault.db-journal'))
+    await git(repo.dir, 'add', '-A')
+    await git(repo.dir, 'add', '-f', '.secrets/vault.db-journal')
+    await git(repo.dir, 'commit', '-q', '-m', 'innocent')
+    const clone = join(repo.root, 'clone')
+    await git(repo.root, 'clone', '-q', repo.dir, clone)
+    expect(lstatSync(join(clone, '.secrets', 'vault.db-journal')).isSymbolicLink()).toBe(true)
+    takeSnapshot()
+    const result = await repo.run(owner, ['add', 'X'], {cwd: clone, input: 'x-value-1234'})
+    expect(result.code).toBe(ExitCode.USAGE)
+    expect(result.stderr.split('\n')[0]).toBe(`error: refusing to open ${join(clone, '.secrets', 'vault.db-journal')}: it is a symlink`)
+    await expectOutsideUntouched()
+  })
+})
+
 describe('disable removes only what enable created, and says what it did', () => {
   it('lists what it removed, and keeps a config.yml and a changed .gitignore, saying why', async () => {
     expect((await repo.run(victim, ['enable'])).code).toBe(0)

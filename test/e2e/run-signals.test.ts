@@ -54,6 +54,27 @@ describe('signals', () => {
     expect(existsSync(join(repo.root, 'after'))).toBe(false)
   }, 60_000)
 
+  it('survives the signals the job itself can send it, removes the files, and never opens an inspector', async () => {
+    // The command is a direct child of run: $PPID is run. Each signal's default would end run
+    // before it removes the files; SIGUSR1's would open Node's inspector (port 9229, no
+    // authentication) from which the job could read the identity out of run's heap.
+    for (const signal of ['USR1', 'QUIT', 'USR2', 'ALRM']) {
+      const seen = join(repo.root, `seen-${signal}`)
+      const result = await repo.run(alice, ['run', '--', 'sh', '-c', `echo "$KEY_FILE" > ${seen}; kill -${signal} $PPID; sleep 1; echo done`])
+      const path = readFileSync(seen, 'utf8').trim()
+      expect(existsSync(path), signal).toBe(false)
+      expect(result.stderr, signal).not.toMatch(/Debugger listening|inspector/i)
+      if (signal === 'USR1') {
+        // Ignored: the command runs on and its status is run's.
+        expect(result.code).toBe(0)
+        expect(result.stdout).toBe('done\n')
+      } else {
+        // Forwarded to the child (sh), which dies of it: 128+N, as for SIGTERM.
+        expect(result.code, signal).toBeGreaterThan(128)
+      }
+    }
+  }, 60_000)
+
   it('sweeps the files of a run killed with SIGKILL at the next dry run, and only those', async () => {
     const ready = join(repo.root, 'ready')
     const run = startRun(['run', '--', 'sh', '-c', `echo "$KEY_FILE" > ${ready}; exec sleep 30`])

@@ -4,6 +4,7 @@
 import {Recipient} from '../../crypto/recipient.js'
 import type {Database} from '../../vault/store/database.js'
 import {quoteId, tableNames} from '../vault-file.js'
+import {printable} from '../../terminal/printable.js'
 
 /** The tables this renderer knows; any other table is shown by its row count. */
 const KNOWN_TABLES = new Set(['meta', 'members', 'key_epochs', 'data_keys', 'sealed_keys', 'secrets', 'versions', 'tombstones'])
@@ -62,7 +63,7 @@ function render(db: Database): string[] {
   for (const s of secrets) {
     const removed = tombstones.get(str(s.id)) ?? []
     out.push(`  ${clean(str(s.name))}  environment ${clean(str(s.environment))}  branch ${clean(str(s.branch))}${removed.length > 0 ? '  REMOVED' : ''}`)
-    if (s.description !== null && s.description !== undefined) out.push(`    description ${JSON.stringify(str(s.description))}`)
+    if (s.description !== null && s.description !== undefined) out.push(`    description ${printable(JSON.stringify(str(s.description)))}`)
     out.push(`    flags ${flags(s)}`)
     if (s.rotation_days !== null && s.rotation_days !== undefined) out.push(`    rotation every ${str(s.rotation_days)} days`)
     if (s.ref !== null && s.ref !== undefined) out.push(`    ref ${clean(str(s.ref))}`)
@@ -121,8 +122,5 @@ function str(value: unknown): string {
   return String(value)
 }
 
-/** One line stays one line: control characters in names or scopes are escaped. */
-function clean(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  return text.replaceAll(/[\u0000-\u001f\u007f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
-}
+/** One line stays one line: control characters (C0, C1, DEL, bidi) in names or scopes are escaped. */
+const clean = printable

@@ -1,7 +1,7 @@
 // Opening the vault file. Every open checks, in this order and before any statement of ours
 // reads a table: that it is an SQLite file with our application id, which format it has, and
 // that its schema is exactly ours (schema.ts). The file is data, never code.
-import {closeSync, existsSync, mkdirSync, openSync, readSync, statSync} from 'node:fs'
+import {closeSync, existsSync, lstatSync, mkdirSync, openSync, readSync, statSync} from 'node:fs'
 import {dirname} from 'node:path'
 
 import {type Env, SECRETS_LOCK_TIMEOUT} from '../../env.js'
@@ -39,6 +39,7 @@ export function openVaultFile(path: string, options: {readonly?: boolean; format
   // Before SQLite sees the file: a file that is no vault is refused without SQLite ever
   // touching it (it would roll back a journal beside it, or make -wal/-shm files for it).
   checkHeader(path)
+  refuseLinkedFiles(path)
   const timeout = options.lockTimeoutMs ?? lockTimeoutMs()
   let db: Database
   try {
@@ -56,6 +57,19 @@ export function openVaultFile(path: string, options: {readonly?: boolean; format
   } catch (error) {
     db.close()
     throw storeFailure(error, path, timeout) ?? error
+  }
+}
+
+/**
+ * SQLite follows symlinks: a clone that commits `vault.db` or `vault.db-journal` as one would
+ * have our writes, or a "hot journal" rolled back, land in a file outside the repository.
+ * Neither is ever a link when secrets made it; `--vault` takes the real path.
+ */
+function refuseLinkedFiles(path: string): void {
+  for (const file of [path, `${path}-journal`, `${path}-wal`, `${path}-shm`]) {
+    if (lstatSync(file, {throwIfNoEntry: false})?.isSymbolicLink()) {
+      throw usage(`refusing to open ${file}: it is a symlink`, file === path ? 'pass the real file with --vault' : 'remove it (secrets never makes one) and check where it came from')
+    }
   }
 }
 

@@ -5,7 +5,7 @@
 // writer's. The name ends in `.tmp`, which the `.secrets/.gitignore` that `enable` writes has
 // always ignored. A record whose process is gone (killed mid-write) is stale: ignored, and swept
 // by the next writer. The record is advisory: it never decides anything, it only names.
-import {readFileSync, readdirSync, renameSync, rmSync, writeFileSync} from 'node:fs'
+import {closeSync, constants, fstatSync, openSync, readFileSync, readdirSync, renameSync, rmSync, writeSync} from 'node:fs'
 import {basename, dirname, join} from 'node:path'
 
 import {SecretsError} from '../../errors.js'
@@ -43,7 +43,17 @@ export function recordHolder(vaultPath: string): () => void {
   recordedHolders(vaultPath)
   const partial = `${vaultPath}.${process.pid}.holder-new.tmp`
   try {
-    writeFileSync(partial, `${JSON.stringify({pid: process.pid, command: thisCommand(), since: new Date().toISOString()})}\n`, {mode: 0o600})
+    // The directory is the repository's: a clone can hold a symlink by this very name (to
+    // ~/.bashrc, say). Never write through one: remove whatever is there, then create the file
+    // exclusively, refusing a symlink (the rename replaces a link at `path` itself, not its target).
+    rmSync(partial, {force: true})
+    const fd = openSync(partial, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600)
+    try {
+      writeSync(fd, `${JSON.stringify({pid: process.pid, command: thisCommand(), since: new Date().toISOString()})}\n`)
+    } finally {
+      closeSync(fd)
+    }
+
     renameSync(partial, path)
   } catch {
     rmSync(partial, {force: true})
@@ -85,9 +95,23 @@ export function recordedHolders(vaultPath: string, except = process.pid): LockHo
   return holders.sort((a, b) => b.since.getTime() - a.since.getTime())
 }
 
+/** A record is one short JSON line. */
+const MAX_RECORD_BYTES = 512
+
 function readRecord(path: string, pid: number): LockHolder | undefined {
   try {
-    const value = JSON.parse(readFileSync(path, 'utf8')) as {command?: unknown; since?: unknown}
+    // Only a small regular file: a clone could put a symlink (to /dev/zero, a FIFO) by this name.
+    const fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK)
+    let text: string
+    try {
+      const stat = fstatSync(fd)
+      if (!stat.isFile() || stat.size > MAX_RECORD_BYTES) return undefined
+      text = readFileSync(fd, 'utf8')
+    } finally {
+      closeSync(fd)
+    }
+
+    const value = JSON.parse(text) as {command?: unknown; since?: unknown}
     const since = new Date(String(value.since))
     const command = typeof value.command === 'string' && /^secrets( [a-z][a-z-]{0,30})?$/.test(value.command) ? value.command : 'secrets'
     return Number.isNaN(since.getTime()) ? undefined : {pid, command, since}

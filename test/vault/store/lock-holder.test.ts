@@ -1,6 +1,6 @@
 // The record of who holds a vault's write lock, and the one line a timed-out wait prints.
 import {spawn} from 'node:child_process'
-import {existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync} from 'node:fs'
+import {existsSync, lstatSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
@@ -66,5 +66,27 @@ describe('recordHolder', () => {
     writeFileSync(`${vault}.1.holder.tmp`, '{}')
     release()
     expect(readdirSync(dir)).toEqual(['vault.db.1.holder.tmp'])
+  })
+
+  it('never writes through a symlink a clone planted under its record names, and reads none', async () => {
+    // A committed symlink named like this process's records, pointing at a file of the user's.
+    const victim = join(dir, 'bashrc')
+    writeFileSync(victim, 'the user\'s own file\n')
+    symlinkSync(victim, `${vault}.${process.pid}.holder-new.tmp`)
+    symlinkSync(victim, `${vault}.${process.pid}.holder.tmp`)
+    const release = recordHolder(vault)
+    expect(readFileSync(victim, 'utf8')).toBe('the user\'s own file\n')
+    expect(lstatSync(`${vault}.${process.pid}.holder.tmp`).isFile()).toBe(true)
+    release()
+    expect(readFileSync(victim, 'utf8')).toBe('the user\'s own file\n')
+
+    // Another live process's record that is a symlink to an endless file is not read.
+    const other = spawn('sleep', ['30'])
+    try {
+      symlinkSync('/dev/zero', `${vault}.${other.pid}.holder.tmp`)
+      expect(recordedHolders(vault)).toEqual([])
+    } finally {
+      other.kill()
+    }
   })
 })
