@@ -4,6 +4,7 @@
 import {parse as dotenvParse} from 'dotenv'
 
 import {usage} from '../errors.js'
+import {startupVariableReason} from '../run/startup-variables.js'
 import {QUOTES, closingQuote, quoteValue} from './dotenv-quotes.js'
 import {type ImportedSecret} from './imported-secret.js'
 import {decodeValue, encodeValue} from './utf8.js'
@@ -104,7 +105,8 @@ function plainSecret(name: string, value: Uint8Array): ImportedSecret {
  * A `.env` file that dotenv (and parseDotenv) reads back to exactly these values, and that a
  * POSIX shell can source (`set -a; . ./.env`) to get the same values with nothing expanded or
  * run; refuses, by name, a value no quoting carries both ways, rather than writing one that
- * would change or run (see quoteValue).
+ * would change or run (see quoteValue), and a name that changes how the shell or the programs
+ * it starts behave (src/run/startup-variables.ts).
  */
 export function formatDotenv(secrets: readonly {name: string; value: Uint8Array}[]): string {
   const written = new Map<string, {text: string; quoted: string}>()
@@ -113,6 +115,12 @@ export function formatDotenv(secrets: readonly {name: string; value: Uint8Array}
     if (!SHELL_NAME.test(name)) {
       // `1KEY='…'` is not an assignment to sh: sourcing the file would run it as a command.
       throw usage(`cannot export ${name} as dotenv: a shell sourcing the file would run it as a command, not set it`, 'use --format json')
+    }
+    // The value is inert, the name is not: `set -a; . ./.env` sets PROMPT_COMMAND, PS1, BASH_ENV,
+    // PATH or IFS in the sourcing shell and exports them to every program it starts next.
+    const startup = startupVariableReason(name)
+    if (startup !== undefined) {
+      throw usage(`cannot export ${name} as dotenv: a shell sourcing the file would set it, and it changes how programs start: ${startup}`, 'use --format json')
     }
     if (written.has(name)) {
       throw usage(`cannot export ${name} twice to one dotenv file`, 'export one environment and branch at a time')

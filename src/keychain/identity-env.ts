@@ -29,19 +29,32 @@ export interface TakeResult {
   erased: boolean
 }
 
-/** Takes SECRETS_IDENTITY out of process.env and out of the memory /proc/self/environ shows. */
+/**
+ * Takes SECRETS_IDENTITY out of process.env and out of the memory /proc/self/environ shows,
+ * together with every case variant of its name (`secrets_identity`, `Secrets_Identity`):
+ * Windows reads those as the variable, child-environment.ts keeps them from every child, and
+ * they are key material all the same. Only the exact upper-case name is the identity; a
+ * variant is erased and dropped, never used, so no spelling decides which key a command uses.
+ */
 export function takeIdentityFromEnvironment(env: NodeJS.ProcessEnv = process.env): TakeResult {
+  const variants = Object.keys(env).filter((name) => isIdentityName(name))
+  if (variants.length === 0) return {found: false, erased: false}
   const value = env[SECRETS_IDENTITY]
-  if (value === undefined) return {found: false, erased: false}
-  held = value
-  delete env[SECRETS_IDENTITY]
-  return {found: true, erased: eraseFromEnviron(SECRETS_IDENTITY)}
+  if (value !== undefined) held = value
+  for (const name of variants) delete env[name]
+  return {found: value !== undefined, erased: eraseFromEnviron(SECRETS_IDENTITY)}
+}
+
+/** SECRETS_IDENTITY in any case, compared as child-environment.ts compares it. */
+function isIdentityName(name: string): boolean {
+  return name.toUpperCase() === SECRETS_IDENTITY
 }
 
 /**
- * Overwrites with `x` the value bytes of every `name=` entry in the process's original
- * environment block, keeping its length (nothing else moves). Returns whether the block now
- * holds no value for `name`; false where there is no /proc (not Linux) or it cannot be written.
+ * Overwrites with `x` the value bytes of every entry of the process's original environment
+ * block whose name is `name` in any case, keeping its length (nothing else moves). Returns
+ * whether the block now holds no value for it; false where there is no /proc (not Linux) or it
+ * cannot be written.
  */
 export function eraseFromEnviron(name: string): boolean {
   let fd: number | undefined
@@ -50,11 +63,13 @@ export function eraseFromEnviron(name: string): boolean {
     fd = openSync('/proc/self/mem', 'r+')
     const block = Buffer.alloc(end - start)
     readSync(fd, block, 0, block.length, start)
-    const key = Buffer.from(`${name}=`)
+    const wanted = name.toUpperCase()
     for (let entry = 0; entry < block.length; ) {
       const stop = block.indexOf(0, entry) === -1 ? block.length : block.indexOf(0, entry)
-      if (stop - entry >= key.length && block.subarray(entry, entry + key.length).equals(key)) {
-        const valueStart = entry + key.length
+      const equals = block.indexOf(0x3d, entry)
+      // Node decodes the block as UTF-8 for process.env: the same reading here.
+      if (equals !== -1 && equals < stop && block.toString('utf8', entry, equals).toUpperCase() === wanted) {
+        const valueStart = equals + 1
         const filler = Buffer.alloc(stop - valueStart, 'x')
         if (filler.length > 0) writeSync(fd, filler, 0, filler.length, start + valueStart)
       }
@@ -62,7 +77,7 @@ export function eraseFromEnviron(name: string): boolean {
       entry = stop + 1
     }
 
-    return !environHolds(name)
+    return !environHolds(wanted)
   } catch {
     return false
   } finally {
@@ -81,10 +96,13 @@ function environBounds(): [number, number] {
   return [start, end]
 }
 
-/** Whether /proc/self/environ still shows a value other than `x…` for `name`. */
+/** Whether /proc/self/environ still shows a value other than `x…` for `name` (upper case) in any case. */
 function environHolds(name: string): boolean {
-  const prefix = `${name}=`
-  return readFileSync('/proc/self/environ', 'latin1')
+  return readFileSync('/proc/self/environ')
+    .toString('utf8')
     .split('\0')
-    .some((entry) => entry.startsWith(prefix) && !/^x*$/.test(entry.slice(prefix.length)))
+    .some((entry) => {
+      const equals = entry.indexOf('=')
+      return equals !== -1 && entry.slice(0, equals).toUpperCase() === name && !/^x*$/.test(entry.slice(equals + 1))
+    })
 }
