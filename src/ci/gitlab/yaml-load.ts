@@ -1,8 +1,9 @@
 // Text to ConfigValue the way GitLab's loader (Ruby's Psych, YAML 1.1) reads a CI file:
 // a `spec:` header document, `!reference` tags, anchors, aliases and `<<:` merge keys.
-import {type Alias, type Document, type Node as YamlNode, type ScalarTag, type Tags, isAlias, isMap, isScalar, isSeq, parseAllDocuments, visit} from 'yaml'
+import {type Alias, type Document, type Node as YamlNode, type ScalarTag, type Tags, isAlias, isMap, isNode, isScalar, isSeq, parseAllDocuments, visit} from 'yaml'
 
 import {type ConfigMap, type ConfigValue, ReferenceTag, inspectValue} from './config-value.js'
+import {REFUSED_TAGS, position, prescanYaml} from './yaml-prescan.js'
 
 export interface LoadedConfig {
   /** The configuration document; undefined when the file could not be read as one. */
@@ -45,18 +46,28 @@ const psychFalse: ScalarTag = {
 }
 
 // GitLab's safe_load permits no Date class: a timestamp-looking value stays the text written.
-// `<<` stays a plain key too: merges are applied below, Psych's way.
+// `<<` stays a plain key too: merges are applied below, Psych's way. `!!omap`, `!!set` and
+// `!!pairs` are gone: safe_load refuses their classes, and the yaml package builds them in
+// quadratic time. Written some other way (a %TAG handle), they are refused by the converter.
+const refusedTagNames = new Set(REFUSED_TAGS.map((name) => `tag:yaml.org,2002:${name}`))
 function psychTags(tags: Tags): Tags {
-  const replaced = new Set(['tag:yaml.org,2002:bool', 'tag:yaml.org,2002:timestamp', 'tag:yaml.org,2002:merge'])
+  const replaced = new Set(['tag:yaml.org,2002:bool', 'tag:yaml.org,2002:timestamp', 'tag:yaml.org,2002:merge', ...refusedTagNames])
   const kept = tags.filter((tag) => typeof tag === 'string' || !replaced.has(tag.tag))
   return [psychTrue, psychFalse, ...kept]
 }
 
 class TooBigError extends Error {}
+/** A refusal at a place in the text: `line:col` is added to the file name. */
+class RefusedAtError extends Error {
+  constructor(message: string, readonly offset: number) {
+    super(message)
+  }
+}
 
 /** Reads one CI file. Never throws: problems come back as `file:line:col: message` errors. */
 export function loadConfigText(text: string, fileName: string): LoadedConfig {
-  const refused = refuseText(text, fileName)
+  // The size and characters first, then the token count: neither builds a document.
+  const refused = refuseText(text, fileName) ?? prescanYaml(text, fileName)
   if (refused) return {errors: [refused]}
 
   const documents = parseAllDocuments(text, {version: '1.1', merge: false, uniqueKeys: false, customTags: psychTags})
@@ -85,6 +96,7 @@ export function loadConfigText(text: string, fileName: string): LoadedConfig {
     content = first instanceof Map && first.has('spec') && second ? converter.convert(second.contents, second, 0) : first
   } catch (error) {
     if (error instanceof TooBigError) return {errors: [`${fileName}: ${error.message}`]}
+    if (error instanceof RefusedAtError) return {errors: [`${fileName}:${position(text, error.offset)}: ${error.message}`]}
     // Our own recursion is bounded by MAX_DEPTH; this is the backstop should a stack still run out.
     if (error instanceof RangeError) return {errors: [`${fileName}: nesting too deep (more than ${MAX_DEPTH} levels)`]}
     throw error
@@ -125,6 +137,9 @@ class Converter {
     this.nodes += 1
     if (this.nodes > MAX_NODES) throw new TooBigError('The parsed YAML is too big')
     if (depth > MAX_DEPTH) throw new TooBigError(`nesting too deep (more than ${MAX_DEPTH} levels)`)
+    if (isNode(node) && node.tag !== undefined && refusedTagNames.has(node.tag)) {
+      throw new RefusedAtError(`yaml tag !!${node.tag.slice('tag:yaml.org,2002:'.length)} is not allowed (gitlab's yaml loader refuses it)`, node.range?.[0] ?? 0)
+    }
 
     if (isAlias(node)) {
       // Converted again at each use: values are never mutated, and the node budget sees the expansion.

@@ -137,6 +137,48 @@ describe('resource bombs', () => {
   })
 })
 
+// Files under the 2 MB limit whose cost is in building the YAML documents, before any value
+// budget can act: refused by a pass over the lexer's tokens, located, before a document exists.
+describe('files that are costly to build', () => {
+  const MB = 2 * 1024 * 1024 - 100
+  const clip = (text: string) => text.slice(0, MB)
+  const list = (count: number, item: (i: number) => string) => Array.from({length: count}, (_, i) => item(i)).join(',')
+
+  it('refuses more documents than a header and the configuration, even empty ones', async () => {
+    // 520,000 empty documents (2 MB of `---` lines).
+    await expectRefused(repository({'.gitlab-ci.yml': clip(`${JOB}${'---\n'.repeat(MB / 4)}`)}), /^\.gitlab-ci\.yml:10:1: too many yaml documents \(more than 8; gitlab reads a spec: header and the configuration\)$/)
+    // A third document with content, after a header and the configuration.
+    await expectRefused(repository({'.gitlab-ci.yml': `spec: {}\n---\n${JOB}---\nmore: {script: [x]}\n`}), /^\.gitlab-ci\.yml:5:1: too many yaml documents \(more than 2;/)
+  })
+
+  it('refuses more than 10,000 aliases, to a scalar or as a merge list', async () => {
+    await expectRefused(repository({'.gitlab-ci.yml': `a: &a x\n${JOB}b: [${list(400_000, () => '*a')}]\n`}), /^\.gitlab-ci\.yml:3:30005: too many yaml aliases \(more than 10000\)$/)
+    await expectRefused(repository({'.gitlab-ci.yml': `b: &b {k: 1}\njob: {<<: [${list(100_000, () => '*b')}], script: [x]}\n`}), /^\.gitlab-ci\.yml:2:\d+: too many yaml aliases/)
+  })
+
+  it('refuses !!omap, !!set and !!pairs, however the tag is written', async () => {
+    await expectRefused(repository({'.gitlab-ci.yml': `${JOB}k: !!omap [${list(150_000, (i) => `k${i}: 1`)}]\n`}), /^\.gitlab-ci\.yml:2:4: yaml tag !!omap is not allowed \(gitlab's yaml loader refuses it\)$/)
+    await expectRefused(repository({'.gitlab-ci.yml': `${JOB}k: !!set {a, b}\n`}), /:2:4: yaml tag !!set is not allowed/)
+    await expectRefused(repository({'.gitlab-ci.yml': `${JOB}k: !<tag:yaml.org,2002:pairs> [a: 1]\n`}), /:2:4: yaml tag !<tag:yaml\.org,2002:pairs> is not allowed/)
+    // Through a %TAG handle the lexer cannot see the name: the schema no longer builds it, the converter refuses it.
+    await expectRefused(repository({'.gitlab-ci.yml': `%TAG !e! tag:yaml.org,2002:\n---\n${JOB}k: !e!omap [a: 1]\n`}), /^\.gitlab-ci\.yml:4:\d+: yaml tag !!omap is not allowed/)
+  })
+
+  it('refuses a flow mapping or a block of keys past 250,000 tokens, naming where', async () => {
+    await expectRefused(repository({'.gitlab-ci.yml': clip(`${JOB}k: {${list(190_000, (i) => `k${i}: 1`)}}\n`)}), /^\.gitlab-ci\.yml:2:\d+: The parsed YAML is too big \(more than 250000 yaml tokens\)$/)
+    const block = Array.from({length: 60_000}, (_, i) => `  k${i}: 1\n`).join('')
+    await expectRefused(repository({'.gitlab-ci.yml': `${JOB}k:\n${block}`}), /^\.gitlab-ci\.yml:\d+:\d+: The parsed YAML is too big/)
+  })
+
+  it('reads the costliest shape seen just under the token budget within the bounds', async () => {
+    // A flow sequence of numbers: about 0.4 KB and 3 µs a token in the yaml package.
+    const result = await probe(repository({'.gitlab-ci.yml': `${JOB}k: [${list(82_000, () => '1')}]\n`}))
+    expect(result.code, JSON.stringify(result)).toBe('OK')
+    expect(result.cpuMs).toBeLessThan(LIMIT_MS)
+    expect(result.peakMB).toBeLessThan(LIMIT_MB)
+  })
+})
+
 describe('multiplying extends:', () => {
   it('refuses many jobs each merging a huge base, a few KB of YAML that would copy millions of values', async () => {
     const base = `.base: {${Array.from({length: 4000}, (_, i) => `k${i}: ${i}`).join(', ')}}`
