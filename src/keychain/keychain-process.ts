@@ -37,7 +37,6 @@ try {
   keyring = require(process.env.SECRETS_KEYRING_MODULE)
 } catch (e) {
   reply({unavailable: 'error', reason: 'the keychain library could not load (' + first(e) + ')'})
-  process.exit(0)
 }
 // gdbus (glib) answers what the library does not say: whether an item or the default
 // collection is locked. Without gdbus the question stays open (undefined).
@@ -65,6 +64,8 @@ let input = ''
 process.stdin.setEncoding('utf8')
 process.stdin.on('data', (c) => (input += c))
 process.stdin.on('end', () => {
+  // The library did not load: that is the answer already given.
+  if (!keyring) return
   const req = JSON.parse(input)
   const linux = process.platform === 'linux'
   if (linux) {
