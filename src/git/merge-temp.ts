@@ -5,6 +5,7 @@
 import {randomBytes} from 'node:crypto'
 import {readdirSync, rmSync} from 'node:fs'
 import {basename, dirname, join} from 'node:path'
+import {processExists} from '../process-exists.js'
 
 const LEFTOVER = /^\..+\.secrets-merge-(\d+)-[0-9a-f]{12}\.tmp(-journal)?$/
 
@@ -25,17 +26,7 @@ function sweepLeftovers(dir: string): void {
 
   for (const name of names) {
     const pid = Number(LEFTOVER.exec(name)?.[1])
-    if (!pid || pid === process.pid || isAlive(pid)) continue
+    if (!pid || pid === process.pid || processExists(pid)) continue
     rmSync(join(dir, name), {force: true})
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch (error) {
-    // EPERM: alive, another user's.
-    return (error as NodeJS.ErrnoException).code === 'EPERM'
   }
 }

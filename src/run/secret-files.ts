@@ -11,6 +11,7 @@ import {dirname, join, resolve} from 'node:path'
 import type {Env} from '../env.js'
 import {usage} from '../errors.js'
 import {isVariableName} from '../vault/validate.js'
+import {processExists} from '../process-exists.js'
 
 /** Where run directories live: per user, under XDG_RUNTIME_DIR (a tmpfs) when there is one. */
 export function runBaseDir(env: Env): string {
@@ -167,12 +168,7 @@ export function startTime(pid: number): string | undefined {
 
 function isAlive(owner: Owner): boolean {
   if (owner.pid === 0) return true
-  try {
-    process.kill(owner.pid, 0)
-  } catch (error) {
-    // EPERM: it exists but belongs to someone else; only ESRCH says it is gone.
-    if ((error as NodeJS.ErrnoException).code !== 'EPERM') return false
-  }
+  if (!processExists(owner.pid)) return false
 
   // Alive, but is it the run that made the directory, or a new process that got its pid?
   if (owner.start === undefined) return true

@@ -10,6 +10,7 @@ import {basename, dirname, join} from 'node:path'
 
 import {SecretsError} from '../../errors.js'
 import {SECRETS_LOCK_TIMEOUT} from '../../env.js'
+import {processExists} from '../../process-exists.js'
 
 export interface LockHolder {
   pid: number
@@ -82,7 +83,7 @@ export function recordedHolders(vaultPath: string, except = process.pid): LockHo
     const pid = Number(match[1])
     if (pid === except) continue
     const path = join(dir, name)
-    if (!alive(pid)) {
+    if (!processExists(pid)) {
       rmSync(path, {force: true})
       continue
     }
@@ -118,16 +119,6 @@ function readRecord(path: string, pid: number): LockHolder | undefined {
   } catch {
     // Being written or removed right now: it names nothing yet.
     return undefined
-  }
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch (error) {
-    // EPERM: it exists, under another user.
-    return (error as NodeJS.ErrnoException).code === 'EPERM'
   }
 }
 
