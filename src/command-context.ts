@@ -62,6 +62,7 @@ async function openSqliteStore(options: ContextOptions, preloaded?: VaultConfig)
     identity: (): Identity => requireIdentity(options).identity,
     defaultBranch: () => options.env.CI_COMMIT_REF_NAME || currentBranch(options.cwd) || '',
     configDir: configDir(options.env),
+    cacheDir: cacheDir(options.env),
     pinScope: pinScope(location),
     trust: options.env[SECRETS_TRUST] || undefined,
     warn: options.warn,
@@ -72,6 +73,11 @@ async function openSqliteStore(options: ContextOptions, preloaded?: VaultConfig)
 /** The user's config directory: XDG_CONFIG_HOME, else ~/.config. */
 export function configDir(env: Env): string {
   return env.XDG_CONFIG_HOME || join(env.HOME || homedir(), '.config')
+}
+
+/** The user's cache directory: XDG_CACHE_HOME, else ~/.cache. */
+export function cacheDir(env: Env): string {
+  return env.XDG_CACHE_HOME || join(env.HOME || homedir(), '.cache')
 }
 
 /** The branches this computer's pins of the vault apply to (see store/pins.ts). */

@@ -6,16 +6,20 @@ import {History} from './access/history.js'
 import {type StoredOp, readOps} from './store/op-table.js'
 import {shortId} from './store/operations.js'
 import type {Database} from './store/schema.js'
+import type {VerifiedRecord} from './store/verified-cache.js'
 import {RESTORE_HINT, verifiedOps} from './store/verified-ops.js'
 
-export function loadHistory(db: Database, vaultId: string): History {
-  return historyOf(readOps(db), vaultId)
+/** `record`: rows verified on this computer before; kept up to date once the whole history passes. */
+export function loadHistory(db: Database, vaultId: string, record?: VerifiedRecord): History {
+  return historyOf(readOps(db), vaultId, record)
 }
 
-export function historyOf(rows: readonly StoredOp[], vaultId: string): History {
-  const ops = verifiedOps(rows, vaultId)
+export function historyOf(rows: readonly StoredOp[], vaultId: string, record?: VerifiedRecord): History {
+  const ops = verifiedOps(rows, vaultId, record)
   try {
-    return History.of(ops)
+    const history = History.of(ops)
+    record?.save()
+    return history
   } catch (error) {
     if (error instanceof MissingParentError) {
       throw integrity(

@@ -16,6 +16,7 @@ import {History} from './access/history.js'
 import {type VaultFile, createVaultFile, openVaultFile, storeFailure} from './store/database.js'
 import {recordHolder} from './store/lock-holder.js'
 import {loadHistory} from './load-history.js'
+import {openVerifiedRecord} from './store/verified-cache.js'
 import {type OpData, type Operation, decodeOperation, encodeOperation, signOperation} from './store/operations.js'
 import {countOps, insertOp} from './store/op-table.js'
 import {type PinCheck, type PinPlace, type PinScope, type PinSnapshot, type PinView, checkPins, readPins, writePin} from './store/pins.js'
@@ -26,6 +27,8 @@ export interface SessionOptions {
   identity?: () => Identity
   /** The user's config directory, where this computer pins the vaults it has seen. */
   configDir?: string
+  /** The user's cache directory, where this computer records the operations it verified (store/verified-cache.ts). */
+  cacheDir?: string
   /** The git branches the pins apply to (`['-']` outside git, the default; none on a detached HEAD no branch points at). */
   pinScope?: PinScope
   /** SECRETS_TRUST: checkpoints the history must hold. */
@@ -73,7 +76,7 @@ export class VaultSession {
       // then only makes the history newer than the pins, never older.
       const place = placeOf(path, file.vaultId, options)
       const pins = place ? readPins(place) : undefined
-      const session = new VaultSession(file, loadHistory(file.db, file.vaultId), options)
+      const session = new VaultSession(file, loadHistory(file.db, file.vaultId, verifiedRecord(file.vaultId, options)), options)
       session.checkPins(mode.readonly ?? false, mode.acceptLoss ?? false, pins)
       return session
     } catch (error) {
@@ -262,7 +265,7 @@ export class VaultSession {
   private reload(): void {
     for (const key of this.openedKeys.values()) wipe(key)
     this.openedKeys.clear()
-    const history = loadHistory(this.file.db, this.vaultId)
+    const history = loadHistory(this.file.db, this.vaultId, verifiedRecord(this.vaultId, this.options))
     this.built = history
     this.ops = [...history.ops]
     this.heads = history.heads
@@ -306,6 +309,10 @@ export function pinView(history: History): PinView {
     voided: history.voided().map((v) => v.op.id),
     revoked: new Map([...history.access.revoked].map((member) => [member, history.sawOf(member)])),
   }
+}
+
+function verifiedRecord(vaultId: string, options: SessionOptions) {
+  return options.cacheDir ? openVerifiedRecord(options.cacheDir, vaultId) : undefined
 }
 
 function placeOf(vaultPath: string, vaultId: string, options: SessionOptions): PinPlace | undefined {

@@ -8,10 +8,12 @@ import {Recipient} from '../../crypto/index.js'
 import {SecretsError, integrity} from '../../errors.js'
 import {type Operation, OperationFormatError, decodeOperation, shortId, verifyOperation} from './operations.js'
 import type {StoredOp} from './op-table.js'
+import type {VerifiedRecord} from './verified-cache.js'
 
 export const RESTORE_HINT = 'the vault file was changed outside secrets; restore it from git (git checkout -- .secrets/vault.db)'
 
-export function verifiedOps(rows: readonly StoredOp[], vaultId: string): Operation[] {
+/** `record`: the rows this computer verified before (verified-cache.ts), whose signatures are not checked again. */
+export function verifiedOps(rows: readonly StoredOp[], vaultId: string, record?: VerifiedRecord): Operation[] {
   const ops = rows.map(decode)
   const creations = ops.filter((op) => op.kind === 'vault.create')
   if (creations.length !== 1) {
@@ -20,7 +22,7 @@ export function verifiedOps(rows: readonly StoredOp[], vaultId: string): Operati
 
   const foreign = ops.find((op) => op.vault !== vaultId)
   if (foreign) throw integrity(`integrity check failed for operation ${shortId(foreign.id)}: it belongs to another vault`, RESTORE_HINT)
-  verifySignatures(ops)
+  verifySignatures(ops, record)
   return ops
 }
 
@@ -35,7 +37,7 @@ function decode(row: StoredOp): Operation {
 }
 
 /** Each operation is signed by the member its author field names (vault.create: by its own member). */
-function verifySignatures(ops: readonly Operation[]): void {
+function verifySignatures(ops: readonly Operation[], record?: VerifiedRecord): void {
   const recipients = new Map<string, {name: string; recipient: Recipient}>()
   for (const op of ops) {
     const data = op.data
@@ -47,8 +49,11 @@ function verifySignatures(ops: readonly Operation[]): void {
     const data = op.data
     const signer = op.author === null ? (data?.kind === 'vault.create' ? {name: data.member.name, recipient: Recipient.parse(data.member.recipient)} : undefined) : recipients.get(op.author)
     if (!signer) throw integrity(`integrity check failed for operation ${shortId(op.id)} (${op.kind}): signed by an unknown member ${op.author?.slice(0, 12) ?? ''}`.trimEnd(), RESTORE_HINT)
+    if (record?.has(op.id, op.signature)) continue
     if (!verifyOperation(signer.recipient, op.body, op.signature)) {
       throw integrity(`integrity check failed for operation ${shortId(op.id)} (${op.kind}): the signature by ${signer.name} does not match`, RESTORE_HINT)
     }
+
+    record?.add(op.id, op.signature)
   }
 }
