@@ -1,6 +1,8 @@
 // The only SQL over operations: read them all, append one. Rows are never updated or deleted.
 import {integrity} from '../../errors.js'
 import {DAMAGED_HINT, storeFailure} from './database.js'
+import type {Statement} from 'better-sqlite3'
+
 import type {Database} from './schema.js'
 
 export interface StoredOp {
@@ -37,9 +39,18 @@ export function countOps(db: Database): number {
   }
 }
 
+// Preparing costs ~20 µs, as much as the insert: an import of 10,000 values prepares once.
+const inserts = new WeakMap<Database, Statement<[string, Uint8Array, Uint8Array]>>()
+
 /** Call inside a write transaction. */
 export function insertOp(db: Database, op: StoredOp): void {
-  db.prepare('INSERT INTO ops (id, body, signature) VALUES (?, ?, ?)').run(op.id, op.body, op.signature)
+  let insert = inserts.get(db)
+  if (!insert) {
+    insert = db.prepare<[string, Uint8Array, Uint8Array]>('INSERT INTO ops (id, body, signature) VALUES (?, ?, ?)')
+    inserts.set(db, insert)
+  }
+
+  insert.run(op.id, op.body, op.signature)
 }
 
 /** Adds what `db` lacks (a merge); returns how many were new. */

@@ -1,32 +1,38 @@
-// This computer's record of the operations whose signatures it has already checked, so that
-// opening a vault of 10,000 operations verifies only the ones it has not seen (a signature
-// check costs ~0.1 ms; the history's other checks run every time).
+// This computer's record of the rows of a vault it has already verified, so that opening a vault
+// of 10,000 operations checks only the ones it has not seen: the signature (~0.1 ms each), the
+// id as the BLAKE2b hash of the bytes, and the bytes' canonical spelling. Judging the history
+// runs every time, on the operations as the file holds them.
 //
-// What an entry means: "a row with exactly this id and exactly this signature verified". The id
-// is the hash of the operation's bytes, re-computed from the file on every read, and the
-// entry is a digest of id and signature together, so a row whose bytes or signature changed
-// since is simply not in the record and is verified again: the file always decides, the record
-// only saves repeating a check that passed. It lives in the user's cache directory (0600, in a
+// What an entry means: "a row with exactly this id, these bytes and this signature passed every
+// check of store/verified-ops.ts". It is a SHA-256 digest of the three together, so a row of
+// which anything changed since is simply not in the record and is checked again: the file
+// always decides, the record only saves repeating checks that are pure functions of the row. It lives in the user's cache directory (0600, in a
 // 0700 folder): whoever can write there can already replace the program. Anything unreadable
 // there is an empty record, never an error; a record that cannot be written is not kept.
 import {createHash} from 'node:crypto'
 import {chmodSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 
+import type {StoredOp} from './op-table.js'
+
 const DIGEST_BYTES = 32
 /** More than any vault needs; a larger file is someone else's and is ignored. */
 const MAX_ENTRIES = 1_000_000
 
 export interface VerifiedRecord {
-  /** Whether this exact row (id and signature) verified before. */
-  has(id: string, signature: Uint8Array): boolean
+  /** Whether this exact row (id, bytes and signature) was verified before. */
+  has(row: StoredOp): boolean
   /** Rows verified now; kept by save(). */
-  add(id: string, signature: Uint8Array): void
+  add(row: StoredOp): void
   save(): void
 }
 
-function digest(id: string, signature: Uint8Array): string {
-  return createHash('sha256').update(id).update(signature).digest('base64')
+// Lengths first: no two different rows give the same input to the hash.
+function digest(row: StoredOp): string {
+  const lengths = Buffer.alloc(8)
+  lengths.writeUInt32BE(row.body.length, 0)
+  lengths.writeUInt32BE(row.signature.length, 4)
+  return createHash('sha256').update(lengths).update(row.id).update(row.body).update(row.signature).digest('base64')
 }
 
 export function verifiedRecordPath(cacheDir: string, vaultId: string): string {
@@ -49,9 +55,9 @@ export function openVerifiedRecord(cacheDir: string, vaultId: string): VerifiedR
   }
 
   return {
-    has: (id, signature) => known.has(digest(id, signature)),
-    add(id, signature) {
-      const entry = digest(id, signature)
+    has: (row) => known.has(digest(row)),
+    add(row) {
+      const entry = digest(row)
       if (!known.has(entry)) fresh.push(entry)
     },
     save() {

@@ -12,9 +12,14 @@ import type {VerifiedRecord} from './verified-cache.js'
 
 export const RESTORE_HINT = 'the vault file was changed outside secrets; restore it from git (git checkout -- .secrets/vault.db)'
 
-/** `record`: the rows this computer verified before (verified-cache.ts), whose signatures are not checked again. */
+/** `record`: the rows this computer verified before (verified-cache.ts): their id, spelling and signature are not checked again. */
 export function verifiedOps(rows: readonly StoredOp[], vaultId: string, record?: VerifiedRecord): Operation[] {
-  const ops = rows.map(decode)
+  const known = new Set<string>()
+  const ops = rows.map((row) => {
+    const seen = record?.has(row) ?? false
+    if (seen) known.add(row.id)
+    return decode(row, seen)
+  })
   const creations = ops.filter((op) => op.kind === 'vault.create')
   if (creations.length !== 1) {
     throw integrity(creations.length === 0 ? 'integrity check failed: the vault has no vault.create operation' : 'integrity check failed: the vault has more than one vault.create operation', RESTORE_HINT)
@@ -22,13 +27,15 @@ export function verifiedOps(rows: readonly StoredOp[], vaultId: string, record?:
 
   const foreign = ops.find((op) => op.vault !== vaultId)
   if (foreign) throw integrity(`integrity check failed for operation ${shortId(foreign.id)}: it belongs to another vault`, RESTORE_HINT)
-  verifySignatures(ops, record)
+  verifySignatures(ops, known)
+  if (record) for (const row of rows) if (!known.has(row.id)) record.add(row)
   return ops
 }
 
-function decode(row: StoredOp): Operation {
+/** `verifiedBefore`: this exact row passed every check before (verified-cache.ts). */
+function decode(row: StoredOp, verifiedBefore: boolean): Operation {
   try {
-    return decodeOperation(row.id, new Uint8Array(row.body), new Uint8Array(row.signature))
+    return decodeOperation(row.id, new Uint8Array(row.body), new Uint8Array(row.signature), verifiedBefore)
   } catch (error) {
     if (!(error instanceof OperationFormatError)) throw error
     if (error.newer) throw new SecretsError('ERROR', `operation ${shortId(row.id)} of the vault ${error.message}`, 'upgrade secrets')
@@ -37,7 +44,7 @@ function decode(row: StoredOp): Operation {
 }
 
 /** Each operation is signed by the member its author field names (vault.create: by its own member). */
-function verifySignatures(ops: readonly Operation[], record?: VerifiedRecord): void {
+function verifySignatures(ops: readonly Operation[], verifiedBefore: ReadonlySet<string>): void {
   const recipients = new Map<string, {name: string; recipient: Recipient}>()
   for (const op of ops) {
     const data = op.data
@@ -49,11 +56,9 @@ function verifySignatures(ops: readonly Operation[], record?: VerifiedRecord): v
     const data = op.data
     const signer = op.author === null ? (data?.kind === 'vault.create' ? {name: data.member.name, recipient: Recipient.parse(data.member.recipient)} : undefined) : recipients.get(op.author)
     if (!signer) throw integrity(`integrity check failed for operation ${shortId(op.id)} (${op.kind}): signed by an unknown member ${op.author?.slice(0, 12) ?? ''}`.trimEnd(), RESTORE_HINT)
-    if (record?.has(op.id, op.signature)) continue
+    if (verifiedBefore.has(op.id)) continue
     if (!verifyOperation(signer.recipient, op.body, op.signature)) {
       throw integrity(`integrity check failed for operation ${shortId(op.id)} (${op.kind}): the signature by ${signer.name} does not match`, RESTORE_HINT)
     }
-
-    record?.add(op.id, op.signature)
   }
 }
