@@ -22,6 +22,8 @@ export interface ContextOptions {
   warn: (message: string) => void
   /** Receives notes for stderr (e.g. the first use of a vault on this computer). */
   note: (message: string) => void
+  /** Operations read so far while the vault opens, for commands that draw a progress line. */
+  onLoad?: (done: number, total: number) => void
 }
 
 export function vaultLocation(options: ContextOptions): VaultLocation {
@@ -67,6 +69,7 @@ async function openSqliteStore(options: ContextOptions, preloaded?: VaultConfig)
     trust: options.env[SECRETS_TRUST] || undefined,
     warn: options.warn,
     note: options.note,
+    onLoad: options.onLoad,
   })
 }
 

@@ -40,9 +40,12 @@ export default class Import extends BaseCommand {
         : (await import('../formats/dotenv.js')).parseDotenv(text)
     if (records.length === 0) throw usage(`no secrets in ${args.file ?? 'stdin'}`)
 
-    const store = await openStore(this.context(flags.vault))
+    const started = performance.now()
+    const reading = progressBar(process.stderr, 'reading the vault', {since: started})
+    const store = await openStore({...this.context(flags.vault), onLoad: reading.update})
     try {
-      const bar = progressBar(process.stderr, 'importing')
+      reading.done()
+      const bar = progressBar(process.stderr, 'importing', {since: started})
       const result = store.import(records, {overwrite: flags.overwrite === true, dryRun: flags['dry-run'] === true, metadata: flags.format === 'gitlab', onProgress: bar.update})
       bar.done()
       if (flags['dry-run']) for (const s of result.secrets) this.say(`would ${s.action} ${s.name} (environment ${s.environment}, branch ${s.branch})`)

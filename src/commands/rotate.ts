@@ -4,6 +4,7 @@ import {BaseCommand} from '../base-command.js'
 import {openAdmin, openStore} from '../command-context.js'
 import {generateValue} from '../crypto/generate.js'
 import {usage} from '../errors.js'
+import {progressBar} from '../terminal/progress.js'
 import {readValue} from '../terminal/read-value.js'
 import type {RekeyResult} from '../vault/keys/rekey.js'
 import {DEFAULT_GENERATED_LENGTH, checkGeneratedLength} from '../vault/secrets/rotate.js'
@@ -35,8 +36,11 @@ export default class Rotate extends BaseCommand {
     if (!flags.key && !args.name) throw usage('which secret? give its name, or --key to re-key the vault', 'secrets rotate NAME, or secrets rotate --key')
     const length = checkGeneratedLength(flags.length ?? DEFAULT_GENERATED_LENGTH)
     if (flags.key) {
-      const admin = await openAdmin(this.context(flags.vault))
+      // A vault of thousands of operations takes a second or more to read and judge.
+      const reading = progressBar(process.stderr, 'reading the vault')
+      const admin = await openAdmin({...this.context(flags.vault), onLoad: reading.update})
       try {
+        reading.done()
         const result = admin.rekey()
         this.say(`re-keyed the vault: new keys for ${result.scopes} scope(s), sealed to their readers today; values written from now on use them`)
         if (result.skipped > 0) this.say(`${result.skipped} scope(s) you may not read keep their keys (an owner can re-key them)`)

@@ -1,18 +1,27 @@
-/** Below this many steps a bar would only flicker. */
-const MIN_STEPS = 200
+/** Anything quicker needs no progress line: it would only flicker. */
+export const PROGRESS_AFTER_MS = 1000
+
+export interface ProgressLine {
+  update: (done: number, total: number) => void
+  /** Clears the line, if one was drawn, so that the command's own summary follows cleanly. */
+  done: () => void
+}
 
 /**
- * A one-line progress bar on a terminal, redrawn at most once per percent; nothing at all
- * when the stream is not a terminal (logs and pipes get the summary line only).
+ * A one-line progress bar on a terminal, drawn once the work has taken a second (counted from
+ * `since`, by default now) and redrawn at most once per percent; nothing at all when the stream
+ * is not a terminal (logs and pipes get the summary line only).
  */
-export function progressBar(stream: NodeJS.WriteStream, label: string): {update: (done: number, total: number) => void; done: () => void} {
+export function progressBar(stream: NodeJS.WriteStream, label: string, options: {since?: number; clock?: () => number} = {}): ProgressLine {
+  const clock = options.clock ?? (() => performance.now())
+  const since = options.since ?? clock()
   let shown = -1
   let drawn = false
   return {
     update(done, total) {
-      if (!stream.isTTY || total < MIN_STEPS) return
+      if (!stream.isTTY || total <= 0) return
       const percent = Math.floor((done / total) * 100)
-      if (percent === shown) return
+      if (percent === shown || clock() - since < PROGRESS_AFTER_MS) return
       shown = percent
       const width = 30
       const filled = Math.round((percent / 100) * width)
@@ -20,7 +29,9 @@ export function progressBar(stream: NodeJS.WriteStream, label: string): {update:
       drawn = true
     },
     done() {
-      if (drawn) stream.write('\n')
+      if (drawn) stream.write('\r\u001B[K')
+      drawn = false
+      shown = -1
     },
   }
 }

@@ -10,12 +10,12 @@ import type {VerifiedRecord} from './store/verified-cache.js'
 import {RESTORE_HINT, verifiedOps} from './store/verified-ops.js'
 
 /** `record`: rows verified on this computer before; kept up to date once the whole history passes. */
-export function loadHistory(db: Database, vaultId: string, record?: VerifiedRecord): History {
-  return historyOf(readOps(db), vaultId, record)
+export function loadHistory(db: Database, vaultId: string, record?: VerifiedRecord, onProgress?: (done: number, total: number) => void): History {
+  return historyOf(readOps(db), vaultId, record, onProgress)
 }
 
-export function historyOf(rows: readonly StoredOp[], vaultId: string, record?: VerifiedRecord): History {
-  const ops = verifiedOps(rows, vaultId, record)
+export function historyOf(rows: readonly StoredOp[], vaultId: string, record?: VerifiedRecord, onProgress?: (done: number, total: number) => void): History {
+  const ops = verifiedOps(rows, vaultId, record, onProgress)
   try {
     const history = History.of(ops)
     record?.save()

@@ -29,6 +29,8 @@ export interface SessionOptions {
   configDir?: string
   /** The user's cache directory, where this computer records the operations it verified (store/verified-cache.ts). */
   cacheDir?: string
+  /** Operations read so far while the vault opens (a progress line for large vaults). */
+  onLoad?: (done: number, total: number) => void
   /** The git branches the pins apply to (`['-']` outside git, the default; none on a detached HEAD no branch points at). */
   pinScope?: PinScope
   /** SECRETS_TRUST: checkpoints the history must hold. */
@@ -76,7 +78,7 @@ export class VaultSession {
       // then only makes the history newer than the pins, never older.
       const place = placeOf(path, file.vaultId, options)
       const pins = place ? readPins(place) : undefined
-      const session = new VaultSession(file, loadHistory(file.db, file.vaultId, verifiedRecord(file.vaultId, options)), options)
+      const session = new VaultSession(file, loadHistory(file.db, file.vaultId, verifiedRecord(file.vaultId, options), options.onLoad), options)
       session.checkPins(mode.readonly ?? false, mode.acceptLoss ?? false, pins)
       return session
     } catch (error) {
@@ -265,7 +267,7 @@ export class VaultSession {
   private reload(): void {
     for (const key of this.openedKeys.values()) wipe(key)
     this.openedKeys.clear()
-    const history = loadHistory(this.file.db, this.vaultId, verifiedRecord(this.vaultId, this.options))
+    const history = loadHistory(this.file.db, this.vaultId, verifiedRecord(this.vaultId, this.options), this.options.onLoad)
     this.built = history
     this.ops = [...history.ops]
     this.heads = history.heads

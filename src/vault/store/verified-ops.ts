@@ -13,11 +13,14 @@ import type {VerifiedRecord} from './verified-cache.js'
 export const RESTORE_HINT = 'the vault file was changed outside secrets; restore it from git (git checkout -- .secrets/vault.db)'
 
 /** `record`: the rows this computer verified before (verified-cache.ts): their id, spelling and signature are not checked again. */
-export function verifiedOps(rows: readonly StoredOp[], vaultId: string, record?: VerifiedRecord): Operation[] {
+/** `onProgress`: rows read so far, for a progress line on large vaults. */
+export function verifiedOps(rows: readonly StoredOp[], vaultId: string, record?: VerifiedRecord, onProgress?: (done: number, total: number) => void): Operation[] {
   const known = new Set<string>()
-  const ops = rows.map((row) => {
+  const ops = rows.map((row, i) => {
     const seen = record?.has(row) ?? false
     if (seen) known.add(row.id)
+    // Two passes over the rows: reading them, then their signatures.
+    if (onProgress && i % 256 === 0) onProgress(i, 2 * rows.length)
     return decode(row, seen)
   })
   const creations = ops.filter((op) => op.kind === 'vault.create')
@@ -27,7 +30,7 @@ export function verifiedOps(rows: readonly StoredOp[], vaultId: string, record?:
 
   const foreign = ops.find((op) => op.vault !== vaultId)
   if (foreign) throw integrity(`integrity check failed for operation ${shortId(foreign.id)}: it belongs to another vault`, RESTORE_HINT)
-  verifySignatures(ops, known)
+  verifySignatures(ops, known, onProgress && ((done) => onProgress(rows.length + done, 2 * rows.length)))
   if (record) for (const row of rows) if (!known.has(row.id)) record.add(row)
   return ops
 }
@@ -44,7 +47,7 @@ function decode(row: StoredOp, verifiedBefore: boolean): Operation {
 }
 
 /** Each operation is signed by the member its author field names (vault.create: by its own member). */
-function verifySignatures(ops: readonly Operation[], verifiedBefore: ReadonlySet<string>): void {
+function verifySignatures(ops: readonly Operation[], verifiedBefore: ReadonlySet<string>, onProgress?: (done: number) => void): void {
   const recipients = new Map<string, {name: string; recipient: Recipient}>()
   for (const op of ops) {
     const data = op.data
@@ -52,7 +55,8 @@ function verifySignatures(ops: readonly Operation[], verifiedBefore: ReadonlySet
     recipients.set(op.id, {name: data.member.name, recipient: Recipient.parse(data.member.recipient)})
   }
 
-  for (const op of ops) {
+  for (const [i, op] of ops.entries()) {
+    if (onProgress && i % 256 === 0) onProgress(i)
     const data = op.data
     const signer = op.author === null ? (data?.kind === 'vault.create' ? {name: data.member.name, recipient: Recipient.parse(data.member.recipient)} : undefined) : recipients.get(op.author)
     if (!signer) throw integrity(`integrity check failed for operation ${shortId(op.id)} (${op.kind}): signed by an unknown member ${op.author?.slice(0, 12) ?? ''}`.trimEnd(), RESTORE_HINT)
