@@ -26,6 +26,11 @@ export interface FastRun {
 
 type Value = string | boolean
 
+/** Own keys only: `--constructor` or `--__proto__` are no flag of ours (oclif refuses them). */
+function kindOf(name: string): (typeof RUN_FLAGS)[keyof typeof RUN_FLAGS] | undefined {
+  return Object.hasOwn(RUN_FLAGS, name) ? RUN_FLAGS[name as keyof typeof RUN_FLAGS] : undefined
+}
+
 export function parseFastRun(argv: readonly string[]): FastRun | undefined {
   const seen = new Map<string, Value>()
   let at = 0
@@ -36,9 +41,9 @@ export function parseFastRun(argv: readonly string[]): FastRun | undefined {
     const eq = token.indexOf('=')
     let name = eq === -1 ? token.slice(2) : token.slice(2, eq)
     let value: Value
-    const negated = name.startsWith('no-') && RUN_FLAGS[name.slice(3) as keyof typeof RUN_FLAGS] === 'negatable'
+    const negated = name.startsWith('no-') && kindOf(name.slice(3)) === 'negatable'
     if (negated) name = name.slice(3)
-    const kind = RUN_FLAGS[name as keyof typeof RUN_FLAGS]
+    const kind = kindOf(name)
     if (kind === undefined || seen.has(name)) return undefined
     if (kind === 'string') {
       if (eq === -1) {

@@ -314,7 +314,7 @@ export function pinView(history: History): PinView {
 }
 
 function verifiedRecord(vaultId: string, options: SessionOptions) {
-  return options.cacheDir ? openVerifiedRecord(options.cacheDir, vaultId) : undefined
+  return options.cacheDir && options.configDir ? openVerifiedRecord({cacheDir: options.cacheDir, configDir: options.configDir}, vaultId) : undefined
 }
 
 function placeOf(vaultPath: string, vaultId: string, options: SessionOptions): PinPlace | undefined {

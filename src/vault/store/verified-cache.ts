@@ -4,19 +4,24 @@
 // runs every time, on the operations as the file holds them.
 //
 // What an entry means: "a row with exactly this id, these bytes and this signature passed every
-// check of store/verified-ops.ts". It is a SHA-256 digest of the three together, so a row of
-// which anything changed since is simply not in the record and is checked again: the file
-// always decides, the record only saves repeating checks that are pure functions of the row. It lives in the user's cache directory (0600, in a
-// 0700 folder): whoever can write there can already replace the program. Anything unreadable
-// there is an empty record, never an error; a record that cannot be written is not kept.
-import {createHash} from 'node:crypto'
-import {chmodSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync} from 'node:fs'
+// check of store/verified-ops.ts". It is an HMAC-SHA256 of the three together under a random key
+// of this computer's (in the config directory, beside the pins), so a row of which anything
+// changed since is simply not in the record and is checked again, and nobody without the key
+// can write an entry — a record copied in from elsewhere (a CI cache, a repository) vouches for
+// nothing. The file always decides; the record only saves repeating checks that passed.
+// Both files must be this user's own, not symlinks, in directories no one else can write and
+// outside any git worktree (src/private-dir.ts); otherwise there is no record, and everything
+// is verified. Anything unreadable is an empty record, never an error.
+import {createHmac, randomBytes} from 'node:crypto'
+import {closeSync, constants, fstatSync, openSync, readSync, renameSync, rmSync, writeFileSync, writeSync} from 'node:fs'
 import {join} from 'node:path'
 
+import {ensurePrivateDir} from '../../private-dir.js'
 import type {StoredOp} from './op-table.js'
 
-const DIGEST_BYTES = 32
-/** More than any vault needs; a larger file is someone else's and is ignored. */
+const ENTRY_BYTES = 32
+const KEY_BYTES = 32
+/** More than any vault needs; a larger file is not ours and is ignored. */
 const MAX_ENTRIES = 1_000_000
 
 export interface VerifiedRecord {
@@ -27,54 +32,106 @@ export interface VerifiedRecord {
   save(): void
 }
 
-// Lengths first: no two different rows give the same input to the hash.
-function digest(row: StoredOp): string {
-  const lengths = Buffer.alloc(8)
-  lengths.writeUInt32BE(row.body.length, 0)
-  lengths.writeUInt32BE(row.signature.length, 4)
-  return createHash('sha256').update(lengths).update(row.id).update(row.body).update(row.signature).digest('base64')
-}
-
 export function verifiedRecordPath(cacheDir: string, vaultId: string): string {
   return join(cacheDir, 'secrets', 'verified', `${vaultId}.bin`)
 }
 
+export function verifiedKeyPath(configDir: string): string {
+  return join(configDir, 'secrets', 'verified.key')
+}
+
 /** `vaultId` comes from the file: only a plain id names a record (no path in it). */
-export function openVerifiedRecord(cacheDir: string, vaultId: string): VerifiedRecord | undefined {
+export function openVerifiedRecord(dirs: {cacheDir: string; configDir: string}, vaultId: string): VerifiedRecord | undefined {
   if (!/^[0-9a-f]{32}$/.test(vaultId)) return undefined
-  const path = verifiedRecordPath(cacheDir, vaultId)
-  const known = new Set<string>()
-  const fresh: string[] = []
-  try {
-    const bytes = readFileSync(path)
-    if (bytes.length % DIGEST_BYTES === 0 && bytes.length / DIGEST_BYTES <= MAX_ENTRIES) {
-      for (let at = 0; at < bytes.length; at += DIGEST_BYTES) known.add(bytes.toString('base64', at, at + DIGEST_BYTES))
-    }
-  } catch {
-    // No record yet (or not readable): everything is verified.
+  const key = recordKey(dirs.configDir)
+  const dir = join(dirs.cacheDir, 'secrets', 'verified')
+  if (!key || !ensurePrivateDir(dir)) return undefined
+  const path = verifiedRecordPath(dirs.cacheDir, vaultId)
+  const entry = (row: StoredOp): string => {
+    // Lengths first: no two different rows give the same input.
+    const lengths = Buffer.alloc(8)
+    lengths.writeUInt32BE(row.body.length, 0)
+    lengths.writeUInt32BE(row.signature.length, 4)
+    return createHmac('sha256', key).update(lengths).update(row.id).update(row.body).update(row.signature).digest('base64')
   }
 
+  const known = new Set<string>()
+  const bytes = readPrivateFile(path, MAX_ENTRIES * ENTRY_BYTES)
+  if (bytes && bytes.length % ENTRY_BYTES === 0) {
+    for (let at = 0; at < bytes.length; at += ENTRY_BYTES) known.add(bytes.toString('base64', at, at + ENTRY_BYTES))
+  }
+
+  const fresh: string[] = []
   return {
-    has: (row) => known.has(digest(row)),
+    has: (row) => known.has(entry(row)),
     add(row) {
-      const entry = digest(row)
-      if (!known.has(entry)) fresh.push(entry)
+      const e = entry(row)
+      if (!known.has(e)) fresh.push(e)
     },
     save() {
       if (fresh.length === 0 || known.size + fresh.length > MAX_ENTRIES) return
-      for (const entry of fresh) known.add(entry)
+      for (const e of fresh) known.add(e)
       fresh.length = 0
-      const bytes = Buffer.concat([...known].map((entry) => Buffer.from(entry, 'base64')))
-      const dir = join(cacheDir, 'secrets', 'verified')
       const temp = `${path}.${process.pid}.tmp`
       try {
-        mkdirSync(dir, {recursive: true, mode: 0o700})
-        chmodSync(dir, 0o700)
-        writeFileSync(temp, bytes, {mode: 0o600, flag: 'wx'})
+        writeFileSync(temp, Buffer.concat([...known].map((e) => Buffer.from(e, 'base64'))), {mode: 0o600, flag: 'wx'})
         renameSync(temp, path)
       } catch {
         rmSync(temp, {force: true})
       }
     },
+  }
+}
+
+/** This computer's key for the record, made on first use; undefined where it cannot be kept privately. */
+function recordKey(configDir: string): Buffer | undefined {
+  const dir = join(configDir, 'secrets')
+  if (!ensurePrivateDir(dir)) return undefined
+  const path = verifiedKeyPath(configDir)
+  const existing = readPrivateFile(path, KEY_BYTES)
+  if (existing?.length === KEY_BYTES) return existing
+  if (existing !== undefined) return undefined
+  const key = randomBytes(KEY_BYTES)
+  try {
+    // O_EXCL: never through a symlink, never over a key another process just made.
+    const fd = openSync(path, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600)
+    try {
+      writeSync(fd, key)
+    } finally {
+      closeSync(fd)
+    }
+
+    return key
+  } catch {
+    // Another process made it first: use theirs.
+    const theirs = readPrivateFile(path, KEY_BYTES)
+    return theirs?.length === KEY_BYTES ? theirs : undefined
+  }
+}
+
+/**
+ * The bytes of a regular file of this user's that no one else can write, at most `max` bytes;
+ * undefined when there is none or it is not such a file (a symlink, a FIFO, /dev/zero, too big).
+ */
+function readPrivateFile(path: string, max: number): Buffer | undefined {
+  let fd: number | undefined
+  try {
+    fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK)
+    const stat = fstatSync(fd)
+    const mine = typeof process.getuid !== 'function' || stat.uid === process.getuid()
+    if (!stat.isFile() || !mine || (stat.mode & 0o022) !== 0 || stat.size > max) return undefined
+    const bytes = Buffer.alloc(stat.size)
+    let read = 0
+    while (read < bytes.length) {
+      const n = readSync(fd, bytes, read, bytes.length - read, read)
+      if (n === 0) break
+      read += n
+    }
+
+    return read === bytes.length ? bytes : undefined
+  } catch {
+    return undefined
+  } finally {
+    if (fd !== undefined) closeSync(fd)
   }
 }

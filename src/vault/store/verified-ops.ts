@@ -15,10 +15,15 @@ export const RESTORE_HINT = 'the vault file was changed outside secrets; restore
 /** `record`: the rows this computer verified before (verified-cache.ts): their id, spelling and signature are not checked again. */
 /** `onProgress`: rows read so far, for a progress line on large vaults. */
 export function verifiedOps(rows: readonly StoredOp[], vaultId: string, record?: VerifiedRecord, onProgress?: (done: number, total: number) => void): Operation[] {
-  const known = new Set<string>()
+  // Operations recorded as verified, by position: two rows under one id (possible only by
+  // editing the file) must not share a verdict, and are refused just below.
+  const known = new Set<number>()
+  const ids = new Set<string>()
   const ops = rows.map((row, i) => {
+    if (ids.has(row.id)) throw integrity(`integrity check failed for operation ${shortId(row.id)}: it is stored twice`, RESTORE_HINT)
+    ids.add(row.id)
     const seen = record?.has(row) ?? false
-    if (seen) known.add(row.id)
+    if (seen) known.add(i)
     // Two passes over the rows: reading them, then their signatures.
     if (onProgress && i % 256 === 0) onProgress(i, 2 * rows.length)
     return decode(row, seen)
@@ -31,7 +36,7 @@ export function verifiedOps(rows: readonly StoredOp[], vaultId: string, record?:
   const foreign = ops.find((op) => op.vault !== vaultId)
   if (foreign) throw integrity(`integrity check failed for operation ${shortId(foreign.id)}: it belongs to another vault`, RESTORE_HINT)
   verifySignatures(ops, known, onProgress && ((done) => onProgress(rows.length + done, 2 * rows.length)))
-  if (record) for (const row of rows) if (!known.has(row.id)) record.add(row)
+  if (record) rows.forEach((row, i) => known.has(i) || record.add(row))
   return ops
 }
 
@@ -47,7 +52,7 @@ function decode(row: StoredOp, verifiedBefore: boolean): Operation {
 }
 
 /** Each operation is signed by the member its author field names (vault.create: by its own member). */
-function verifySignatures(ops: readonly Operation[], verifiedBefore: ReadonlySet<string>, onProgress?: (done: number) => void): void {
+function verifySignatures(ops: readonly Operation[], verifiedBefore: ReadonlySet<number>, onProgress?: (done: number) => void): void {
   const recipients = new Map<string, {name: string; recipient: Recipient}>()
   for (const op of ops) {
     const data = op.data
@@ -60,7 +65,7 @@ function verifySignatures(ops: readonly Operation[], verifiedBefore: ReadonlySet
     const data = op.data
     const signer = op.author === null ? (data?.kind === 'vault.create' ? {name: data.member.name, recipient: Recipient.parse(data.member.recipient)} : undefined) : recipients.get(op.author)
     if (!signer) throw integrity(`integrity check failed for operation ${shortId(op.id)} (${op.kind}): signed by an unknown member ${op.author?.slice(0, 12) ?? ''}`.trimEnd(), RESTORE_HINT)
-    if (verifiedBefore.has(op.id)) continue
+    if (verifiedBefore.has(i)) continue
     if (!verifyOperation(signer.recipient, op.body, op.signature)) {
       throw integrity(`integrity check failed for operation ${shortId(op.id)} (${op.kind}): the signature by ${signer.name} does not match`, RESTORE_HINT)
     }
