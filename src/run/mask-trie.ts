@@ -10,8 +10,8 @@
 const WIDE = 4
 
 export class MaskTrie {
-  /** The child of the root for each first byte; 0 = none (the root is never a child). */
-  private readonly first: Int32Array
+  /** The child of the root for each first byte; 0 = none (the root is never a child). Read by the scan's skip loop. */
+  readonly first: Int32Array
   /** Where a node with many children has its own row of 256 in `dense`, or -1. */
   private readonly row: Int32Array
   private readonly dense: Int32Array

@@ -119,15 +119,15 @@ export class Masker {
 function scan(trie: MaskTrie, data: Buffer, final: boolean): {output: Buffer; rest: number} {
   const pieces: Buffer[] = []
   const length = data.length
+  const first = trie.first
   let copyFrom = 0
   let position = 0
   while (position < length) {
-    let node = trie.start(data[position]!)
-    // Stryker disable next-line BlockStatement: equivalent: walking on from 0 finds no edge and no match, so the byte is copied all the same; the exit is for speed
-    if (node === 0) {
-      position++
-      continue
-    }
+    // Most bytes start no pattern: skip them in a loop of two array reads (it is most of the
+    // time spent on a log, ~4x faster than a walk from the root at every byte).
+    while (position < length && first[data[position]!] === 0) position++
+    if (position === length) break
+    let node = first[data[position]!]!
 
     let match = trie.isEnd(node) ? 1 : 0
     let cursor = position + 1
