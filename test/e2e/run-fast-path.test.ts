@@ -6,16 +6,14 @@ import {join} from 'node:path'
 
 import {afterEach, beforeEach, describe, expect, it} from 'vitest'
 
-import {type Person, TempRepo} from '../helpers/cli.js'
+import {type Person, TempRepo, enabledRepo} from '../helpers/cli.js'
 
 let repo: TempRepo
 let alice: Person
 let probe: string
 
 beforeEach(async () => {
-  repo = new TempRepo()
-  alice = repo.person('alice', {XDG_RUNTIME_DIR: join(repo.root, 'runtime')})
-  expect((await repo.run(alice, ['enable'])).code).toBe(0)
+  ;({repo, alice} = await enabledRepo())
   expect((await repo.run(alice, ['add', 'API_TOKEN', '--environment', 'production'], {input: 'token-value-0123456789'})).code).toBe(0)
   writeFileSync(join(repo.dir, '.gitlab-ci.yml'), 'deploy:\n  environment: production\n  script: [echo]\n  secrets:\n    API_TOKEN:\n      gitlab_secrets_manager: {name: API_TOKEN}\n      file: false\n')
   writeFileSync(join(repo.dir, 'show.sh'), '#!/bin/sh\nprintf "token=%s\\n" "$API_TOKEN"\nexit "${EXIT:-0}"\n')

@@ -7,15 +7,13 @@ import {join} from 'node:path'
 
 import {afterEach, beforeEach, describe, expect, it} from 'vitest'
 
-import {type Person, TempRepo} from '../helpers/cli.js'
+import {type Person, TempRepo, enabledRepo} from '../helpers/cli.js'
 
 let repo: TempRepo
 let alice: Person
 
 beforeEach(async () => {
-  repo = new TempRepo()
-  alice = repo.person('alice', {XDG_RUNTIME_DIR: join(repo.root, 'runtime')})
-  expect((await repo.run(alice, ['enable'])).code).toBe(0)
+  ;({repo, alice} = await enabledRepo())
 })
 
 afterEach(() => repo.cleanup())

@@ -5,15 +5,13 @@ import {join} from 'node:path'
 
 import {afterEach, beforeEach, describe, expect, it} from 'vitest'
 
-import {BIN, type Person, TempRepo, exec} from '../helpers/cli.js'
+import {BIN, type Person, TempRepo, enabledRepo, exec} from '../helpers/cli.js'
 
 let repo: TempRepo
 let alice: Person
 
 beforeEach(async () => {
-  repo = new TempRepo()
-  alice = repo.person('alice', {XDG_RUNTIME_DIR: join(repo.root, 'runtime')})
-  expect((await repo.run(alice, ['enable'])).code).toBe(0)
+  ;({repo, alice} = await enabledRepo())
   expect((await repo.run(alice, ['add', 'TOKEN', '--variable'], {input: 'token-value-0123456789'})).code).toBe(0)
 })
 

@@ -6,16 +6,13 @@ import {dirname, join} from 'node:path'
 import {afterEach, beforeEach, describe, expect, it} from 'vitest'
 
 import {ExitCode} from '../../src/errors.js'
-import {BIN, type Person, TempRepo} from '../helpers/cli.js'
+import {BIN, type Person, TempRepo, enabledRepo} from '../helpers/cli.js'
 
 let repo: TempRepo
 let alice: Person
 
 beforeEach(async () => {
-  repo = new TempRepo()
-  // Run directories go under this test's own runtime dir, so the sweep test sees only its own.
-  alice = repo.person('alice', {XDG_RUNTIME_DIR: join(repo.root, 'runtime')})
-  expect((await repo.run(alice, ['enable'])).code).toBe(0)
+  ;({repo, alice} = await enabledRepo())
 })
 
 afterEach(() => repo.cleanup())

@@ -220,3 +220,15 @@ function cleanEnv(extra: Record<string, string>): Record<string, string> {
 
   return {...env, NO_COLOR: '1', ...extra}
 }
+
+/**
+ * A repository where alice has enabled secrets, her run directories under this repository's own
+ * runtime dir (so a test that sweeps them sees only its own): what every `run` test starts from.
+ */
+export async function enabledRepo(): Promise<{repo: TempRepo; alice: Person}> {
+  const repo = new TempRepo()
+  const alice = repo.person('alice', {XDG_RUNTIME_DIR: join(repo.root, 'runtime')})
+  const enabled = await repo.run(alice, ['enable'])
+  if (enabled.code !== 0) throw new Error(`secrets enable failed: ${enabled.stderr}`)
+  return {repo, alice}
+}
