@@ -119,15 +119,26 @@ export class Masker {
 function scan(trie: MaskTrie, data: Buffer, final: boolean): {output: Buffer; rest: number} {
   const pieces: Buffer[] = []
   const length = data.length
-  const first = trie.first
+  const {first, pairs} = trie
   let copyFrom = 0
   let position = 0
   while (position < length) {
-    // Most bytes start no pattern: skip them in a loop of two array reads (it is most of the
-    // time spent on a log, ~4x faster than a walk from the root at every byte).
-    while (position < length && first[data[position]!] === 0) position++
+    // Most positions start no pattern: skip them in a tight loop of array reads, on pairs of
+    // bytes where every pattern has two (the last byte of the data is left to the walk below),
+    // else on single bytes. Walking from the root at every byte was ~4x slower on a log.
+    if (pairs) {
+      while (position + 1 < length && pairs[(data[position]! << 8) | data[position + 1]!] === 0) position++
+    } else {
+      while (position < length && first[data[position]!] === 0) position++
+    }
+
     if (position === length) break
     let node = first[data[position]!]!
+    // Stryker disable next-line BlockStatement: equivalent: walking on from 0 finds no edge and no match, so the byte is copied all the same; the exit is for speed
+    if (node === 0) {
+      position++
+      continue
+    }
 
     let match = trie.isEnd(node) ? 1 : 0
     let cursor = position + 1
