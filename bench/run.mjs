@@ -89,6 +89,7 @@ async function main() {
     const text = renderResults({machine, options: {quick: flags.quick, runs, argv: process.argv.slice(2)}, sizes: {...sizes, logBytes: fx.logBytes}, notes, sections})
     // A subset never overwrites a record; --quick has its own file.
     const out = only ? join(WORK, 'results-only.md') : join(BENCH, flags.quick ? 'results-quick.md' : 'results.md')
+    mkdirSync(dirname(out), {recursive: true})
     writeFileSync(out, text + '\n')
     log(`wrote ${relative(ROOT, out)}`)
     if (only) process.stdout.write(text + '\n')

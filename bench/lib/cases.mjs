@@ -5,6 +5,7 @@ import {join} from 'node:path'
 
 import {copyPins, freshCopy} from './fixtures.mjs'
 import {median} from './measure.mjs'
+import {remedyFor} from './remedies.mjs'
 
 const MB = 1e6
 
@@ -144,5 +145,5 @@ const memoryRatio = (text, m, a, b) => ({text, value: memoryRatioOf(m, a, b)})
 /** kind: 'max' (ratio ≤ limit), 'min' (ratio ≥ limit), 'below' (value < limit). */
 function target(text, value, limit, kind = 'max', unit = '×') {
   const met = Number.isNaN(value) ? undefined : kind === 'max' ? value <= limit : kind === 'min' ? value >= limit : value < limit
-  return {text, value, limit, kind, unit, met}
+  return {text, value, limit, kind, unit, met, remedy: remedyFor(text)}
 }

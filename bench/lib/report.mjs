@@ -25,6 +25,7 @@ export function renderResults({machine, options, sizes, notes, sections}) {
   if (sizes.logBytes > 0) out.push(`| stream | ${sizes.logMiB} MiB of log lines (${sizes.logBytes.toLocaleString('en-US')} bytes), one line in ~200 quoting one of the 50 values |`)
   out.push(`| dotenvx | ${notes.dotenvx} |`)
   out.push('')
+  out.push('**Before issue 10**: [results-before.md](results-before.md) holds the same cases measured by this runner on commit 4573f56, the last before the work on speed (5 runs, Node 20); docs/decisions.md, "Speed (issue 10)", says what changed in between and what each missed target below would take.', '')
   out.push('**Conditions.** Every measured command runs with a clean environment: `HOME`, `XDG_CONFIG_HOME`, `XDG_CACHE_HOME` and `XDG_RUNTIME_DIR` in a temporary directory; `SECRETS_KEYCHAIN=off` (the identity in a file, as `secrets enable` creates it with that setting, so no keychain round trip); `NO_COLOR=1`; ' +
     `${REMOVED_VARIABLES.map((v) => `\`${v}\``).join(', ')} and every other \`SECRETS_*\`, \`CI_*\`, \`GIT_*\` and \`DOTENV_*\` variable removed. ` +
     'In particular the figures are **without `NODE_EXTRA_CA_CERTS`**, which this sandbox sets and which adds ~90 ms to every Node start. ' +
@@ -64,9 +65,10 @@ export function renderResults({machine, options, sizes, notes, sections}) {
       const limit = t.unit === '×' ? `${t.kind === 'min' ? '≥ ' : ''}${t.limit}×` : `< ${t.limit}${t.unit}`
       const verdict = t.met === undefined ? 'not measured' : t.met ? 'met' : '**NOT met**'
       out.push(`- target ${t.text}: ${verdict} (${t.unit === '×' ? 'ratio' : 'value'} ${value}, limit ${limit})`)
+      if (t.met === false && t.remedy) out.push(`  - what it would take: ${t.remedy}`)
     }
 
-    out.push('- target: a progress line on a terminal for `rotate --key` and `import` over a second: not measured by this runner (its commands have no terminal)')
+    out.push('- target: a progress line on a terminal for `rotate --key` and `import` over a second: not measured by this runner (its commands have no terminal); `test/soak/progress.soak.ts` checks it on a real pseudo-terminal (`npm run soak`)')
     out.push('')
   }
 
