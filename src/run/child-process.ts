@@ -2,10 +2,10 @@
 // and its exit status passed through (128 + N for a signal, as shells report it).
 import {spawn} from 'node:child_process'
 import {constants} from 'node:os'
-import type {Readable, Writable} from 'node:stream'
+import type {Writable} from 'node:stream'
 
 import {SecretsError} from '../errors.js'
-import {Masker} from './mask.js'
+import {pipeMasked} from './mask.js'
 
 // Every signal whose default would end this process before it removes the secret files (and that
 // the job itself may send to its parent): forwarded to the child instead. SIGUSR1 has its own
@@ -77,51 +77,6 @@ const delay = (ms: number) =>
   new Promise<void>((resolve) => {
     setTimeout(resolve, ms).unref()
   })
-
-function pipeMasked(from: Readable, to: Writable, patterns: readonly Buffer[]): {done: Promise<void>; stop: () => void} {
-  const masker = new Masker(patterns)
-  // Back-pressure: when our stdout does not take more (a pipe to a slower reader), reading the
-  // child's pipe pauses, the pipe fills and the child waits, instead of this process holding the
-  // whole stream in memory (it did: 330 MB for 256 MB of output, bench/results.md). No Transform
-  // stream in between: one hop less per chunk was a fifth of the masked throughput.
-  const resume = () => from.resume()
-  const write = (output: Buffer) => {
-    if (output.length > 0 && !to.write(output) && !to.destroyed) {
-      from.pause()
-      to.once('drain', resume)
-    }
-  }
-
-  let ended = false
-  const end = () => {
-    if (ended) return
-    ended = true
-    // Held-back bytes are released only at the end of the child's output.
-    write(masker.flush())
-  }
-
-  const done = new Promise<void>((resolve, reject) => {
-    from.on('data', (chunk: Buffer) => write(masker.push(chunk)))
-    from.once('end', () => {
-      end()
-      resolve()
-    })
-    from.once('close', () => {
-      end()
-      resolve()
-    })
-    from.once('error', reject)
-  })
-  // A destination that is gone never drains: let the rest through (and away) rather than hang.
-  to.once('close', resume)
-  const stop = () => {
-    from.removeAllListeners('data')
-    from.destroy()
-    end()
-  }
-
-  return {done, stop}
-}
 
 function spawnError(file: string, error: NodeJS.ErrnoException): SecretsError {
   if (error.code === 'ENOENT') return new SecretsError('COMMAND_NOT_FOUND', `command not found: ${file}`)

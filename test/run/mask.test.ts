@@ -1,9 +1,7 @@
 import {spawn} from 'node:child_process'
-import {once} from 'node:events'
-import {Readable, Writable} from 'node:stream'
-import {pipeline} from 'node:stream/promises'
+import {PassThrough, Readable, Writable} from 'node:stream'
 import {describe, expect, it} from 'vitest'
-import {MASK, MIN_MASK_LENGTH, Masker, maskAll, maskPatterns, maskingStream} from '../../src/run/mask.js'
+import {MASK, MIN_MASK_LENGTH, Masker, maskAll, maskPatterns, pipeMasked} from '../../src/run/mask.js'
 import {MaskTrie} from '../../src/run/mask-trie.js'
 
 const bytes = (text: string | Uint8Array): Buffer => (typeof text === 'string' ? Buffer.from(text) : Buffer.from(text))
@@ -377,52 +375,80 @@ describe('properties, 300 random cases each', () => {
   })
 })
 
-describe('maskingStream', () => {
+describe('pipeMasked', () => {
   const secret = 'correct-horse-battery-staple'
 
-  it('masks through a stream pipeline', async () => {
+  /** A destination that keeps what it is given. */
+  function sink(): {to: Writable; received: Buffer[]} {
     const received: Buffer[] = []
-    const sink = new Writable({
+    const to = new Writable({
       write(chunk: Buffer, _encoding, callback) {
         received.push(chunk)
         callback()
       },
     })
+    return {to, received}
+  }
+
+  it('masks a stream written in pieces', async () => {
+    const {to, received} = sink()
     const chunks = cut(`one ${secret}\ntwo ${secret}`, 6, 7, 30, 40).map((chunk) => Buffer.from(chunk))
-    await pipeline(Readable.from(chunks), maskingStream(maskPatterns([secret])), sink)
+    await pipeMasked(Readable.from(chunks), to, maskPatterns([secret])).done
     expect(Buffer.concat(received).toString()).toBe(`one ${MASK}\ntwo ${MASK}`)
   })
 
   it('passes output on at once, without waiting for a newline or the end', async () => {
-    const masking = maskingStream(maskPatterns([secret]))
-    masking.write('progress: 10%')
-    const [chunk] = (await once(masking, 'data')) as [Buffer]
-    expect(chunk.toString()).toBe('progress: 10%')
-    masking.end()
+    const from = new PassThrough()
+    const {to, received} = sink()
+    const piped = pipeMasked(from, to, maskPatterns([secret]))
+    from.write('progress: 10%')
+    await new Promise((resolve) => setImmediate(resolve))
+    expect(Buffer.concat(received).toString()).toBe('progress: 10%')
+    from.end()
+    await piped.done
   })
 
   it('releases the bytes it held back when the stream ends', async () => {
-    const received: Buffer[] = []
-    const masking = maskingStream(maskPatterns(['abcdefgh', 'abcdefghijkl']))
-    masking.on('data', (chunk: Buffer) => received.push(chunk))
+    const {to, received} = sink()
     // Ends inside a possible longer value: held back until the end, then masked and written.
-    await pipeline(Readable.from([Buffer.from('one abcdefghij')]), masking)
+    await pipeMasked(Readable.from([Buffer.from('one abcdefghij')]), to, maskPatterns(['abcdefgh', 'abcdefghijkl'])).done
     expect(Buffer.concat(received).toString()).toBe(`one ${MASK}ij`)
 
-    const tail: Buffer[] = []
-    const cutShort = maskingStream(maskPatterns([secret]))
-    cutShort.on('data', (chunk: Buffer) => tail.push(chunk))
-    await pipeline(Readable.from([Buffer.from(`last words: ${secret.slice(0, 10)}`)]), cutShort)
-    expect(Buffer.concat(tail).toString()).toBe(`last words: ${secret.slice(0, 10)}`)
+    const tail = sink()
+    await pipeMasked(Readable.from([Buffer.from(`last words: ${secret.slice(0, 10)}`)]), tail.to, maskPatterns([secret])).done
+    expect(Buffer.concat(tail.received).toString()).toBe(`last words: ${secret.slice(0, 10)}`)
+  })
+
+  it('waits for a destination that does not take more, instead of holding the stream', async () => {
+    // A destination that takes one chunk and then nothing until it drains.
+    const held: Buffer[] = []
+    let release = () => {}
+    const to = new Writable({
+      highWaterMark: 1,
+      write(chunk: Buffer, _encoding, callback) {
+        held.push(chunk)
+        release = callback
+      },
+    })
+    const from = new PassThrough({highWaterMark: 1024})
+    const piped = pipeMasked(from, to, maskPatterns([secret]))
+    for (let i = 0; i < 100; i++) from.write(Buffer.alloc(1024, 'x'))
+    await new Promise((resolve) => setImmediate(resolve))
+    // Paused: the source keeps what the masker did not read.
+    expect(held.length).toBe(1)
+    expect(from.readableLength + from.writableLength).toBeGreaterThan(50 * 1024)
+    from.end()
+    const drain = setInterval(() => release(), 1)
+    await piped.done
+    clearInterval(drain)
+    expect(Buffer.concat(held).length).toBe(100 * 1024)
   })
 
   it("masks a child process's output written in pieces", async () => {
     const script = `process.stdout.write(${JSON.stringify(`key=${secret.slice(0, 9)}`)}); setTimeout(() => process.stdout.write(${JSON.stringify(`${secret.slice(9)}\n`)}), 50)`
     const child = spawn(process.execPath, ['-e', script], {stdio: ['ignore', 'pipe', 'inherit']})
-    const received: Buffer[] = []
-    const masking = maskingStream(maskPatterns([secret]))
-    masking.on('data', (chunk: Buffer) => received.push(chunk))
-    await pipeline(child.stdout, masking)
+    const {to, received} = sink()
+    await pipeMasked(child.stdout, to, maskPatterns([secret])).done
     expect(Buffer.concat(received).toString()).toBe(`key=${MASK}\n`)
   })
 })
