@@ -13,8 +13,9 @@ import {expect} from 'vitest'
 
 import {Identity} from '../../src/crypto/identity.js'
 import {loadSodium} from '../../src/crypto/sodium.js'
-import {SqliteStore} from '../../src/vault/sqlite-store.js'
+import type {SqliteStore} from '../../src/vault/sqlite-store.js'
 import {type Person, TempRepo, exec, git} from './cli.js'
+import {openAsPerson} from './open-store.js'
 import {type RunningCli, sleep, startCli} from './spawn-cli.js'
 
 export const CRASH_KINDS = ['add', 'rotate', 'rotate --key', 'import', 'permit --revoke', 'merge driver'] as const
@@ -227,16 +228,9 @@ async function operations(lab: CrashLab): Promise<unknown[]> {
   }
 }
 
-/** The vault as `secrets get` opens it: command-context's SqliteStore, this computer's pins, on main. */
+/** The vault as `secrets get` opens it, as alice. */
 function openAsAlice(lab: CrashLab): SqliteStore {
-  return SqliteStore.open(join(lab.repo.dir, '.secrets', 'vault.db'), {
-    now: new Date(),
-    maxValueBytes: 10_000,
-    identity: () => Identity.parse(lab.aliceText),
-    defaultBranch: () => 'main',
-    configDir: join(lab.alice.home, '.config'),
-    pinScope: ['main'],
-  })
+  return openAsPerson(join(lab.repo.dir, '.secrets', 'vault.db'), lab.aliceText, lab.alice.home)
 }
 
 /**

@@ -16,8 +16,9 @@ import {expect} from 'vitest'
 import {Identity} from '../../src/crypto/identity.js'
 import {loadSodium} from '../../src/crypto/sodium.js'
 import {SecretsError} from '../../src/errors.js'
-import {SqliteStore} from '../../src/vault/sqlite-store.js'
+import type {SqliteStore} from '../../src/vault/sqlite-store.js'
 import {type Person, TempRepo} from './cli.js'
+import {openAsPerson} from './open-store.js'
 
 export const TAMPER_KINDS = ['flip', 'truncate', 'delete-row', 'duplicate-row'] as const
 export type TamperKind = (typeof TAMPER_KINDS)[number]
@@ -154,14 +155,7 @@ export function install(lab: TamperLab, bytes: Buffer): void {
 export function readInProcess(lab: TamperLab, what: string): TamperOutcome {
   let store: SqliteStore
   try {
-    store = SqliteStore.open(vaultPath(lab.repo), {
-      now: new Date(),
-      maxValueBytes: 10_000,
-      identity: () => Identity.parse(lab.aliceText),
-      defaultBranch: () => 'main',
-      configDir: join(lab.alice.home, '.config'),
-      pinScope: ['main'],
-    })
+    store = openAsPerson(vaultPath(lab.repo), lab.aliceText, lab.alice.home)
   } catch (error) {
     return refused(error, what)
   }
