@@ -27,9 +27,21 @@ export class MaskTrie {
    * fifty, but few pairs do (50 of 3,844 for alphanumerics), so the scan skips on pairs.
    */
   readonly pairs: Uint8Array | undefined
+  /**
+   * Wu–Manber's skip on the shortest pattern's length `window` (m, at most 255): for the pair
+   * of bytes ending a window of m bytes, how far the window may move on before a pattern can
+   * start inside it. A pair that ends the j-th byte of some pattern (1 ≤ j < m) allows at most
+   * m - 1 - j; any other pair, m - 1. Undefined when the shortest pattern is under 3 bytes
+   * (it would never skip more than `pairs` does). Secrets are masked from 8 characters on and
+   * tokens are longer, so on a log the scan reads about one pair in every m - 1 bytes.
+   */
+  readonly shift: Uint8Array | undefined
+  readonly window: number
 
-  private constructor(first: Int32Array, row: Int32Array, dense: Int32Array, edgeStart: Int32Array, edgeByte: Uint8Array, edgeTarget: Int32Array, ends: Uint8Array, pairs: Uint8Array | undefined) {
+  private constructor(first: Int32Array, row: Int32Array, dense: Int32Array, edgeStart: Int32Array, edgeByte: Uint8Array, edgeTarget: Int32Array, ends: Uint8Array, pairs: Uint8Array | undefined, shift: Uint8Array | undefined, window: number) {
     this.pairs = pairs
+    this.shift = shift
+    this.window = window
     this.first = first
     this.row = row
     this.dense = dense
@@ -105,7 +117,19 @@ export class MaskTrie {
       for (const p of used) pairs[(p[0]! << 8) | p[1]!] = 1
     }
 
-    return new MaskTrie(first, row, dense, edgeStart, edgeByte, edgeTarget, Uint8Array.from(ends), pairs)
+    const window = Math.min(255, ...used.map((p) => p.length))
+    let shift: Uint8Array | undefined
+    if (window >= 3) {
+      shift = new Uint8Array(65_536).fill(window - 1)
+      for (const p of used) {
+        for (let j = 1; j < window; j++) {
+          const pair = (p[j - 1]! << 8) | p[j]!
+          shift[pair] = Math.min(shift[pair]!, window - 1 - j)
+        }
+      }
+    }
+
+    return new MaskTrie(first, row, dense, edgeStart, edgeByte, edgeTarget, Uint8Array.from(ends), pairs, shift, window)
   }
 
   /** The node for the one-byte prefix `byte`, or 0. */

@@ -375,6 +375,58 @@ describe('properties, 300 random cases each', () => {
   })
 })
 
+describe('the window skip (Wu–Manber on the shortest pattern)', () => {
+  // Text over a wider alphabet than the patterns', so that most windows skip, mixed with whole
+  // and partial patterns of 3 to 40 bytes, streamed in random chunks.
+  const seeds = Array.from({length: 300}, (_, i) => 0x5c1b0000 + i)
+  const letters = [...'abcdefghijklmnopqrstuvwxyz0123456789']
+
+  function widePatterns(rng: Random): Buffer[] {
+    const alphabet = letters.slice(0, rng.pick([4, 8, 16]))
+    const count = 1 + rng.int(8)
+    const patterns = Array.from({length: count}, () => Buffer.from(Array.from({length: 3 + rng.int(38)}, () => rng.pick(alphabet)).join('')))
+    return [...new Map(patterns.map((p) => [p.toString('latin1'), p])).values()]
+  }
+
+  function wideText(rng: Random, patterns: readonly Buffer[]): Buffer {
+    const pieces: Buffer[] = []
+    for (let length = 0, target = rng.int(600); length < target; ) {
+      const pattern = rng.pick(patterns)
+      const piece = [
+        () => Buffer.from(Array.from({length: 1 + rng.int(60)}, () => rng.pick(letters)).join('')),
+        () => pattern,
+        () => pattern.subarray(0, rng.int(pattern.length)),
+        () => pattern.subarray(rng.int(pattern.length)),
+      ][rng.int(4)]!()
+      pieces.push(piece)
+      length += piece.length
+    }
+
+    return Buffer.concat(pieces)
+  }
+
+  it('finds what a naive scan finds, whole and streamed, holding back exactly a possible beginning', () => {
+    for (const seed of seeds) {
+      const rng = random(seed)
+      const patterns = widePatterns(rng)
+      const data = wideText(rng, patterns)
+      const expected = naiveMaskAll(data, patterns).toString('latin1')
+      expect(maskAll(data, patterns).toString('latin1'), `seed ${seed}`).toBe(expected)
+      const masker = new Masker(patterns)
+      const outputs: Buffer[] = []
+      let seen = 0
+      for (const chunk of randomChunks(rng, data)) {
+        outputs.push(masker.push(chunk))
+        seen += chunk.length
+        expect(masker.held, `seed ${seed}, after ${seen} bytes`).toBe(naiveHeld(data.subarray(0, seen), patterns))
+      }
+
+      outputs.push(masker.flush())
+      expect(Buffer.concat(outputs).toString('latin1'), `seed ${seed}`).toBe(expected)
+    }
+  })
+})
+
 describe('pipeMasked', () => {
   const secret = 'correct-horse-battery-staple'
 
