@@ -24,6 +24,8 @@ export interface ContextOptions {
   note: (message: string) => void
   /** Operations read so far while the vault opens, for commands that draw a progress line. */
   onLoad?: (done: number, total: number) => void
+  /** The command only reads: it may use this computer's judged state of an unchanged vault file (store/judged-cache.ts). */
+  readsOnly?: boolean
 }
 
 export function vaultLocation(options: ContextOptions): VaultLocation {
@@ -70,6 +72,7 @@ async function openSqliteStore(options: ContextOptions, preloaded?: VaultConfig)
     warn: options.warn,
     note: options.note,
     onLoad: options.onLoad,
+    judgedCache: options.readsOnly ?? false,
   })
 }
 

@@ -9,7 +9,7 @@ export default class Check extends BaseCommand {
 
   async run(): Promise<{ok: boolean; overdue: SecretSummary[]; exposed: SecretSummary[]; approaching: SecretSummary[]}> {
     const {flags} = await this.parse(Check)
-    const store = await openStore(this.context(flags.vault))
+    const store = await openStore({...this.context(flags.vault), readsOnly: true})
     let secrets: SecretSummary[]
     try {
       secrets = store.list()

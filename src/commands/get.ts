@@ -28,7 +28,7 @@ export default class Get extends BaseCommand {
   async run(): Promise<{name: string; environment: string; branch: string; version: number; value: string}> {
     const {args, flags} = await this.parse(Get)
     refuseTerminal(process.stdout, flags.reveal)
-    const store = await openStore(this.context(flags.vault))
+    const store = await openStore({...this.context(flags.vault), readsOnly: true})
     try {
       const {summary, value} = store.reveal({name: args.name, environment: flags.environment, branch: flags.branch})
       if (!this.jsonEnabled()) {

@@ -19,7 +19,7 @@ export default class List extends BaseCommand {
 
   async run(): Promise<SecretSummary[] | {secret: SecretSummary; versions: HistoryEntry[]}> {
     const {flags} = await this.parse(List)
-    const store = await openStore(this.context(flags.vault))
+    const store = await openStore({...this.context(flags.vault), readsOnly: true})
     try {
       if (flags.history !== undefined) {
         const history = store.history({name: flags.history, environment: flags.environment, branch: flags.branch})

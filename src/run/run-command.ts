@@ -44,7 +44,7 @@ export async function runCommand(io: CommandIO, flags: RunFlags, command: readon
 
   const opened = await (async () => {
     const config = await loadConfig(location.path)
-    const store = await openStore(context, config)
+    const store = await openStore({...context, readsOnly: true}, config)
     const secrets = store.list()
     const protectedBranches = checkProtectedBranches(config, store.protectedBranches())
     const plan = planRun({

@@ -1,10 +1,17 @@
 // A vault's judged history, from its file or its rows: the bytes verified (store/), then judged
 // (access/). A parent that is not in the file means an operation was deleted.
+import {closeSync, fstatSync, openSync, readSync} from 'node:fs'
+
+import {Recipient} from '../crypto/index.js'
 import {integrity} from '../errors.js'
+import type {Member} from './access/access-state.js'
 import {MissingParentError, TooWideError} from './access/dag.js'
 import {History} from './access/history.js'
+import type {LoadedOp, OpHeader} from './access/history-snapshot.js'
+import type {VaultFile} from './store/database.js'
+import {type JudgedCache, JUDGED_CACHE_MIN_BYTES, fileDigest} from './store/judged-cache.js'
 import {type StoredOp, readOps} from './store/op-table.js'
-import {shortId} from './store/operations.js'
+import {OperationFormatError, decodeOperation, shortId, verifyOperation} from './store/operations.js'
 import type {Database} from './store/schema.js'
 import type {VerifiedRecord} from './store/verified-cache.js'
 import {RESTORE_HINT, verifiedOps} from './store/verified-ops.js'
@@ -33,5 +40,87 @@ export function historyOf(rows: readonly StoredOp[], vaultId: string, record?: V
     }
 
     throw error
+  }
+}
+
+/**
+ * As loadHistory(), through this computer's judged-state cache (store/judged-cache.ts): a file
+ * whose every byte is as when this computer last judged it gets that judgement back, its
+ * operations read from the file one by one as they are used, each checked as loadHistory()
+ * checks it. Any other file is read and judged in full, and its judgement kept for next time.
+ * The file is hashed and read under one shared lock, so the judgement is that of the hashed bytes.
+ */
+export function loadJudgedHistory(
+  file: VaultFile,
+  cache: JudgedCache,
+  options: {record: () => VerifiedRecord | undefined; onProgress?: (done: number, total: number) => void; minBytes?: number},
+): {history: History; restored: boolean} {
+  const {db, vaultId} = file
+  db.exec('BEGIN')
+  try {
+    // The first read takes SQLite's shared lock: no writer commits until COMMIT below.
+    db.prepare('SELECT count(*) FROM ops').get()
+    const bytes = readWhole(file.path)
+    if (bytes.length < (options.minBytes ?? JUDGED_CACHE_MIN_BYTES)) return {history: loadHistory(db, vaultId, options.record(), options.onProgress), restored: false}
+    const digest = fileDigest(vaultId, bytes)
+    const snapshot = cache.read(digest)
+    if (snapshot) return {history: History.restore(snapshot, checkedLoader(db, vaultId, snapshot.judgedMembers)), restored: true}
+    const history = loadHistory(db, vaultId, options.record(), options.onProgress)
+    const made = history.snapshot()
+    if (made) cache.write(digest, made)
+    return {history, restored: false}
+  } finally {
+    db.exec('COMMIT')
+  }
+}
+
+function readWhole(path: string): Buffer {
+  const fd = openSync(path, 'r')
+  try {
+    const bytes = Buffer.allocUnsafe(fstatSync(fd).size)
+    let read = 0
+    while (read < bytes.length) {
+      const n = readSync(fd, bytes, read, bytes.length - read, read)
+      if (n === 0) break
+      read += n
+    }
+
+    return bytes.subarray(0, read)
+  } finally {
+    closeSync(fd)
+  }
+}
+
+/**
+ * Reads a restored operation's row again, by id, and checks it as verified-ops.ts does: its
+ * bytes hash to its id (so they are the bytes that were judged), they say what the header says,
+ * and its author signed them. The file may have changed since it was hashed (a checkout while
+ * a command runs): a row that is gone or fails refuses, as a damaged vault would.
+ */
+function checkedLoader(db: Database, vaultId: string, members: ReadonlyMap<string, Member>): (header: OpHeader) => LoadedOp {
+  const select = db.prepare('SELECT body, signature FROM ops WHERE id = ?')
+  return (header) => {
+    const row = select.get(header.id) as {body?: unknown; signature?: unknown} | undefined
+    if (!row || !(row.body instanceof Uint8Array) || !(row.signature instanceof Uint8Array)) {
+      throw integrity(`operation ${shortId(header.id)} is no longer in the vault file (it changed while secrets read it)`, 'run the command again')
+    }
+
+    let op
+    try {
+      op = decodeOperation(header.id, new Uint8Array(row.body), new Uint8Array(row.signature))
+    } catch (error) {
+      if (!(error instanceof OperationFormatError)) throw error
+      throw integrity(`integrity check failed for operation ${shortId(header.id)}: ${error.message}`, RESTORE_HINT)
+    }
+
+    const data = op.data
+    const same = op.vault === vaultId && op.vault === header.vault && op.author === header.author && op.at === header.at && op.kind === header.kind
+      && op.problem === header.problem && (data !== undefined) === header.hasData && op.parents.join() === header.parents.join()
+    const recipient = op.author === null ? (data?.kind === 'vault.create' ? data.member.recipient : undefined) : members.get(op.author)?.recipient
+    if (!same || recipient === undefined || !verifyOperation(Recipient.parse(recipient), op.body, op.signature)) {
+      throw integrity(`integrity check failed for operation ${shortId(header.id)} (${header.kind}): it is not the operation this computer judged`, RESTORE_HINT)
+    }
+
+    return {data, body: op.body, signature: op.signature}
   }
 }

@@ -15,7 +15,8 @@ import {describeOp, describeOpText} from './access/describe.js'
 import {History} from './access/history.js'
 import {type VaultFile, createVaultFile, openVaultFile, storeFailure} from './store/database.js'
 import {recordHolder} from './store/lock-holder.js'
-import {loadHistory} from './load-history.js'
+import {loadHistory, loadJudgedHistory} from './load-history.js'
+import {openJudgedCache} from './store/judged-cache.js'
 import {openVerifiedRecord} from './store/verified-cache.js'
 import {type OpData, type Operation, decodeOperation, encodeOperation, signOperation} from './store/operations.js'
 import {countOps, insertOp} from './store/op-table.js'
@@ -31,6 +32,13 @@ export interface SessionOptions {
   cacheDir?: string
   /** Operations read so far while the vault opens (a progress line for large vaults). */
   onLoad?: (done: number, total: number) => void
+  /**
+   * Use this computer's judged state of the vault file when its bytes are unchanged
+   * (store/judged-cache.ts): for commands that read. A write judges the file afresh first.
+   */
+  judgedCache?: boolean
+  /** Smaller files are judged in full (default JUDGED_CACHE_MIN_BYTES); tests lower it. */
+  judgedCacheMinBytes?: number
   /** The git branches the pins apply to (`['-']` outside git, the default; none on a detached HEAD no branch points at). */
   pinScope?: PinScope
   /** SECRETS_TRUST: checkpoints the history must hold. */
@@ -54,6 +62,8 @@ export class VaultSession {
   private heads: string[]
   private built: History | undefined
   private meCache?: Me
+  /** The history came from the judged-state cache: its operations' fields are read as used. */
+  private restored = false
   private identity?: Identity
   private readonly openedKeys = new Map<string, Uint8Array>()
 
@@ -78,7 +88,9 @@ export class VaultSession {
       // then only makes the history newer than the pins, never older.
       const place = placeOf(path, file.vaultId, options)
       const pins = place ? readPins(place) : undefined
-      const session = new VaultSession(file, loadHistory(file.db, file.vaultId, verifiedRecord(file.vaultId, options), options.onLoad), options)
+      const loaded = loadFor(file, options)
+      const session = new VaultSession(file, loaded.history, options)
+      session.restored = loaded.restored
       session.checkPins(mode.readonly ?? false, mode.acceptLoss ?? false, pins)
       return session
     } catch (error) {
@@ -164,7 +176,8 @@ export class VaultSession {
       result = this.file.db
         .transaction(() => {
           release = recordHolder(this.path)
-          if (countOps(this.file.db) !== this.ops.length) this.reload()
+          // A restored history is judged afresh: what is written is judged with every operation read.
+          if (this.restored || countOps(this.file.db) !== this.ops.length) this.reload()
           return work()
         })
         .immediate()
@@ -272,6 +285,7 @@ export class VaultSession {
     this.ops = [...history.ops]
     this.heads = history.heads
     this.meCache = undefined
+    this.restored = false
   }
 
   private checkPins(readonly: boolean, acceptLoss: boolean, pins: PinSnapshot | undefined): void {
@@ -311,6 +325,13 @@ export function pinView(history: History): PinView {
     voided: history.voided().map((v) => v.op.id),
     revoked: new Map([...history.access.revoked].map((member) => [member, history.sawOf(member)])),
   }
+}
+
+function loadFor(file: VaultFile, options: SessionOptions): {history: History; restored: boolean} {
+  const cache = options.judgedCache && options.cacheDir && options.configDir ? openJudgedCache({cacheDir: options.cacheDir, configDir: options.configDir}, file.vaultId) : undefined
+  if (!cache) return {history: loadHistory(file.db, file.vaultId, verifiedRecord(file.vaultId, options), options.onLoad), restored: false}
+  // The record of verified rows is read only when the history is (a restored one needs none).
+  return loadJudgedHistory(file, cache, {record: () => verifiedRecord(file.vaultId, options), onProgress: options.onLoad, minBytes: options.judgedCacheMinBytes})
 }
 
 function verifiedRecord(vaultId: string, options: SessionOptions) {

@@ -37,6 +37,16 @@ export class TooWideError extends Error {
 /** How many ancestry entries (chain, position) a history may need; honest ones need a handful per merge. */
 export const MAX_ANCESTRY_ENTRIES = 20_000_000
 
+export interface DagData {
+  ids: readonly string[]
+  parents: readonly (readonly number[])[]
+  chain: Int32Array
+  position: Int32Array
+  others: readonly ReadonlyMap<number, number>[]
+  heads: readonly number[]
+  ancestryEntries: number
+}
+
 export class Dag {
   private constructor(
     /** Ids in canonical order. */
@@ -136,6 +146,16 @@ export class Dag {
 
     const heads = ids.map((_, i) => i).filter((i) => hasChild[i] === 0)
     return new Dag(ids, indexOf, parents, chain, position, others, heads, entries)
+  }
+
+  /** What a judged-state snapshot keeps of the dag (store/judged-cache.ts); fromData() makes it a Dag again. */
+  toData(): DagData {
+    return {ids: this.ids, parents: this.parents, chain: this.chain, position: this.position, others: this.others, heads: this.heads, ancestryEntries: this.ancestryEntries}
+  }
+
+  static fromData(data: DagData): Dag {
+    const indexOf = new Map(data.ids.map((id, i) => [id, i]))
+    return new Dag(data.ids, indexOf, data.parents, data.chain, data.position, data.others, data.heads, data.ancestryEntries)
   }
 
   /** How many ancestry questions were asked: judging's work, which tests hold to a bound. */

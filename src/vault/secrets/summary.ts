@@ -47,31 +47,27 @@ export function rotationStatus(lastRotated: string, days: number, now: Date): {s
 
 /** When a version was written (as its author says: display and reminders only) and by whom. */
 export function versionStamp(history: History, index: number): {at: string; author: string} {
-  const op = history.version(index)
-  if (op.data.origin) return {at: op.data.origin.at, author: op.data.origin.author}
-  return {at: op.at, author: history.memberName(op.author)}
+  return history.stamp(index)
 }
 
 export function summarize(history: History, secret: SecretRecord, now: Date): SecretSummary {
-  const current = history.version(secret.current).data
-  const updated = versionStamp(history, secret.current)
-  const created = versionStamp(history, secret.versions[0] ?? secret.current)
+  const facts = history.secretFacts(secret)
   const exposure = history.exposure(secret)
   return {
     name: secret.name,
     environment: secret.environment,
     branch: secret.branch,
-    description: current.description,
+    description: facts.description,
     version: secret.versions.indexOf(secret.current) + 1,
-    createdAt: created.at,
-    updatedAt: updated.at,
-    updatedBy: updated.author,
-    rotationDays: current.rotation_days,
-    rotation: current.rotation_days === null ? null : rotationStatus(updated.at, current.rotation_days, now),
-    variable: current.variable,
-    file: current.file,
-    protected: current.protected,
-    ref: current.ref,
+    createdAt: facts.created.at,
+    updatedAt: facts.updated.at,
+    updatedBy: facts.updated.author,
+    rotationDays: facts.rotationDays,
+    rotation: facts.rotationDays === null ? null : rotationStatus(facts.updated.at, facts.rotationDays, now),
+    variable: facts.variable,
+    file: facts.file,
+    protected: facts.protected,
+    ref: facts.ref,
     exposed: exposure.exposed,
     exposedTo: exposure.to,
     conflict: secret.conflict,

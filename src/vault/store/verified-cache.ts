@@ -12,15 +12,14 @@
 // Both files must be this user's own, not symlinks, in directories no one else can write and
 // outside any git worktree (src/private-dir.ts); otherwise there is no record, and everything
 // is verified. Anything unreadable is an empty record, never an error.
-import {createHmac, randomBytes} from 'node:crypto'
-import {closeSync, constants, fstatSync, openSync, readSync, renameSync, rmSync, writeFileSync, writeSync} from 'node:fs'
+import {createHmac} from 'node:crypto'
 import {join} from 'node:path'
 
 import {ensurePrivateDir} from '../../private-dir.js'
 import type {StoredOp} from './op-table.js'
+import {cacheKey, readPrivateFile, writePrivateFile} from './private-cache.js'
 
 const ENTRY_BYTES = 32
-const KEY_BYTES = 32
 /** More than any vault needs; a larger file is not ours and is ignored. */
 const MAX_ENTRIES = 1_000_000
 
@@ -36,14 +35,10 @@ export function verifiedRecordPath(cacheDir: string, vaultId: string): string {
   return join(cacheDir, 'secrets', 'verified', `${vaultId}.bin`)
 }
 
-export function verifiedKeyPath(configDir: string): string {
-  return join(configDir, 'secrets', 'verified.key')
-}
-
 /** `vaultId` comes from the file: only a plain id names a record (no path in it). */
 export function openVerifiedRecord(dirs: {cacheDir: string; configDir: string}, vaultId: string): VerifiedRecord | undefined {
   if (!/^[0-9a-f]{32}$/.test(vaultId)) return undefined
-  const key = recordKey(dirs.configDir)
+  const key = cacheKey(dirs.configDir)
   const dir = join(dirs.cacheDir, 'secrets', 'verified')
   if (!key || !ensurePrivateDir(dir)) return undefined
   const path = verifiedRecordPath(dirs.cacheDir, vaultId)
@@ -72,66 +67,7 @@ export function openVerifiedRecord(dirs: {cacheDir: string; configDir: string}, 
       if (fresh.length === 0 || known.size + fresh.length > MAX_ENTRIES) return
       for (const e of fresh) known.add(e)
       fresh.length = 0
-      const temp = `${path}.${process.pid}.tmp`
-      try {
-        writeFileSync(temp, Buffer.concat([...known].map((e) => Buffer.from(e, 'base64'))), {mode: 0o600, flag: 'wx'})
-        renameSync(temp, path)
-      } catch {
-        rmSync(temp, {force: true})
-      }
+      writePrivateFile(path, Buffer.concat([...known].map((e) => Buffer.from(e, 'base64'))))
     },
-  }
-}
-
-/** This computer's key for the record, made on first use; undefined where it cannot be kept privately. */
-function recordKey(configDir: string): Buffer | undefined {
-  const dir = join(configDir, 'secrets')
-  if (!ensurePrivateDir(dir)) return undefined
-  const path = verifiedKeyPath(configDir)
-  const existing = readPrivateFile(path, KEY_BYTES)
-  if (existing?.length === KEY_BYTES) return existing
-  if (existing !== undefined) return undefined
-  const key = randomBytes(KEY_BYTES)
-  try {
-    // O_EXCL: never through a symlink, never over a key another process just made.
-    const fd = openSync(path, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600)
-    try {
-      writeSync(fd, key)
-    } finally {
-      closeSync(fd)
-    }
-
-    return key
-  } catch {
-    // Another process made it first: use theirs.
-    const theirs = readPrivateFile(path, KEY_BYTES)
-    return theirs?.length === KEY_BYTES ? theirs : undefined
-  }
-}
-
-/**
- * The bytes of a regular file of this user's that no one else can write, at most `max` bytes;
- * undefined when there is none or it is not such a file (a symlink, a FIFO, /dev/zero, too big).
- */
-function readPrivateFile(path: string, max: number): Buffer | undefined {
-  let fd: number | undefined
-  try {
-    fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK)
-    const stat = fstatSync(fd)
-    const mine = typeof process.getuid !== 'function' || stat.uid === process.getuid()
-    if (!stat.isFile() || !mine || (stat.mode & 0o022) !== 0 || stat.size > max) return undefined
-    const bytes = Buffer.alloc(stat.size)
-    let read = 0
-    while (read < bytes.length) {
-      const n = readSync(fd, bytes, read, bytes.length - read, read)
-      if (n === 0) break
-      read += n
-    }
-
-    return read === bytes.length ? bytes : undefined
-  } catch {
-    return undefined
-  } finally {
-    if (fd !== undefined) closeSync(fd)
   }
 }

@@ -5,7 +5,8 @@ import {join} from 'node:path'
 
 import {afterEach, beforeEach, describe, expect, it} from 'vitest'
 
-import {openVerifiedRecord, verifiedKeyPath, verifiedRecordPath} from '../../../src/vault/store/verified-cache.js'
+import {verifiedKeyPath} from '../../../src/vault/store/private-cache.js'
+import {openVerifiedRecord, verifiedRecordPath} from '../../../src/vault/store/verified-cache.js'
 
 const VAULT = '0123456789abcdef0123456789abcdef'
 const ID = 'a'.repeat(64)
