@@ -1,6 +1,6 @@
 // A vault's judged history, from its file or its rows: the bytes verified (store/), then judged
 // (access/). A parent that is not in the file means an operation was deleted.
-import {closeSync, fstatSync, openSync, readSync} from 'node:fs'
+import {fstatSync, readSync, statSync} from 'node:fs'
 
 import {Recipient} from '../crypto/index.js'
 import {integrity} from '../errors.js'
@@ -52,6 +52,8 @@ export function historyOf(rows: readonly StoredOp[], vaultId: string, record?: V
  */
 export function loadJudgedHistory(
   file: VaultFile,
+  /** A descriptor of the vault file, opened before SQLite opened its path. */
+  pinned: number,
   cache: JudgedCache,
   options: {record: () => VerifiedRecord | undefined; onProgress?: (done: number, total: number) => void; minBytes?: number},
 ): {history: History; restored: boolean} {
@@ -60,8 +62,13 @@ export function loadJudgedHistory(
   try {
     // The first read takes SQLite's shared lock: no writer commits until COMMIT below.
     db.prepare('SELECT count(*) FROM ops').get()
-    const bytes = readWhole(file.path)
-    if (bytes.length < (options.minBytes ?? JUDGED_CACHE_MIN_BYTES)) return {history: loadHistory(db, vaultId, options.record(), options.onProgress), restored: false}
+    // The bytes hashed must be the file SQLite reads. The path named the pinned file before
+    // SQLite opened it and names it still, and that file's inode cannot be reused while it is
+    // open: SQLite has it. Otherwise (a checkout replaced the file meanwhile) no state is read
+    // or kept: one kept under the new file's hash would be the old file's judgement.
+    const same = sameFile(pinned, file.path)
+    const bytes = same ? readWhole(pinned) : undefined
+    if (!bytes || bytes.length < (options.minBytes ?? JUDGED_CACHE_MIN_BYTES)) return {history: loadHistory(db, vaultId, options.record(), options.onProgress), restored: false}
     const digest = fileDigest(vaultId, bytes)
     const snapshot = cache.read(digest)
     if (snapshot) return {history: History.restore(snapshot, checkedLoader(db, vaultId, snapshot.judgedMembers)), restored: true}
@@ -74,21 +81,26 @@ export function loadJudgedHistory(
   }
 }
 
-function readWhole(path: string): Buffer {
-  const fd = openSync(path, 'r')
+function sameFile(fd: number, path: string): boolean {
   try {
-    const bytes = Buffer.allocUnsafe(fstatSync(fd).size)
-    let read = 0
-    while (read < bytes.length) {
-      const n = readSync(fd, bytes, read, bytes.length - read, read)
-      if (n === 0) break
-      read += n
-    }
-
-    return bytes.subarray(0, read)
-  } finally {
-    closeSync(fd)
+    const held = fstatSync(fd)
+    const named = statSync(path)
+    return held.isFile() && held.dev === named.dev && held.ino === named.ino
+  } catch {
+    return false
   }
+}
+
+function readWhole(fd: number): Buffer {
+  const bytes = Buffer.allocUnsafe(fstatSync(fd).size)
+  let read = 0
+  while (read < bytes.length) {
+    const n = readSync(fd, bytes, read, bytes.length - read, read)
+    if (n === 0) break
+    read += n
+  }
+
+  return bytes.subarray(0, read)
 }
 
 /**

@@ -5,7 +5,7 @@
 // history if another process added to it, so checks inside it see the latest state; an
 // operation's parents are the heads of that state. The session wipes the identity and every
 // data key it opened on close().
-import {rmSync} from 'node:fs'
+import {closeSync, constants, openSync, rmSync} from 'node:fs'
 
 import {type Identity, wipe} from '../crypto/index.js'
 import {denied} from '../errors.js'
@@ -82,13 +82,23 @@ export class VaultSession {
 
   /** `acceptLoss`: pins that lost heads do not refuse the vault (`secrets trust`); `pinCheck.lost` says what. */
   static open(path: string, options: SessionOptions, mode: {readonly?: boolean; acceptLoss?: boolean} = {}): VaultSession {
-    const file = openVaultFile(path, mode)
+    // Opened before SQLite opens the path: the judged-state cache hashes the file SQLite reads
+    // only if the path still names this very file once SQLite has it (load-history.ts).
+    const pinned = options.judgedCache ? openPinned(path) : undefined
+    let file: VaultFile
+    try {
+      file = openVaultFile(path, mode)
+    } catch (error) {
+      if (pinned !== undefined) closeSync(pinned)
+      throw error
+    }
+
     try {
       // The pins before the history (pins.ts, PinSnapshot): a writer that commits in between
       // then only makes the history newer than the pins, never older.
       const place = placeOf(path, file.vaultId, options)
       const pins = place ? readPins(place) : undefined
-      const loaded = loadFor(file, options)
+      const loaded = loadFor(file, options, pinned)
       const session = new VaultSession(file, loaded.history, options)
       session.restored = loaded.restored
       session.checkPins(mode.readonly ?? false, mode.acceptLoss ?? false, pins)
@@ -96,6 +106,10 @@ export class VaultSession {
     } catch (error) {
       file.db.close()
       throw error
+    } finally {
+      // Closed only now, outside any transaction: closing a descriptor of a file drops every
+      // POSIX lock this process holds on it, SQLite's included.
+      if (pinned !== undefined) closeSync(pinned)
     }
   }
 
@@ -327,11 +341,20 @@ export function pinView(history: History): PinView {
   }
 }
 
-function loadFor(file: VaultFile, options: SessionOptions): {history: History; restored: boolean} {
-  const cache = options.judgedCache && options.cacheDir && options.configDir ? openJudgedCache({cacheDir: options.cacheDir, configDir: options.configDir}, file.vaultId) : undefined
-  if (!cache) return {history: loadHistory(file.db, file.vaultId, verifiedRecord(file.vaultId, options), options.onLoad), restored: false}
+function loadFor(file: VaultFile, options: SessionOptions, pinned: number | undefined): {history: History; restored: boolean} {
+  const cache = pinned !== undefined && options.cacheDir && options.configDir ? openJudgedCache({cacheDir: options.cacheDir, configDir: options.configDir}, file.vaultId) : undefined
+  if (!cache || pinned === undefined) return {history: loadHistory(file.db, file.vaultId, verifiedRecord(file.vaultId, options), options.onLoad), restored: false}
   // The record of verified rows is read only when the history is (a restored one needs none).
-  return loadJudgedHistory(file, cache, {record: () => verifiedRecord(file.vaultId, options), onProgress: options.onLoad, minBytes: options.judgedCacheMinBytes})
+  return loadJudgedHistory(file, pinned, cache, {record: () => verifiedRecord(file.vaultId, options), onProgress: options.onLoad, minBytes: options.judgedCacheMinBytes})
+}
+
+/** A descriptor of the file at `path`, or undefined when it cannot be opened (openVaultFile then says why). */
+function openPinned(path: string): number | undefined {
+  try {
+    return openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK)
+  } catch {
+    return undefined
+  }
 }
 
 function verifiedRecord(vaultId: string, options: SessionOptions) {

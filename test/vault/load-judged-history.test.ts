@@ -1,7 +1,7 @@
 // Opening a vault through this computer's judged-state cache, on a real SQLite file: the first
 // open judges and keeps the state, the next restores it, any change to the file judges afresh,
 // and an operation read from a restored state is checked against what was judged.
-import {mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
+import {closeSync, mkdtempSync, openSync, readFileSync, renameSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
@@ -49,9 +49,15 @@ function cache(): JudgedCache {
 
 /** Opens the vault as a reading command does, through the cache; the file stays open for lazy reads. */
 function open(): {history: History; restored: boolean; close: () => void} {
+  // As VaultSession.open: the file pinned before SQLite opens its path.
+  const pinned = openSync(vault.path, 'r')
   const file = openVaultFile(vault.path)
-  const loaded = loadJudgedHistory(file, cache(), {record: () => undefined, minBytes: 0})
-  return {...loaded, close: () => file.db.close()}
+  try {
+    const loaded = loadJudgedHistory(file, pinned, cache(), {record: () => undefined, minBytes: 0})
+    return {...loaded, close: () => file.db.close()}
+  } finally {
+    closeSync(pinned)
+  }
 }
 
 function judgedFresh(): History {
@@ -157,9 +163,11 @@ describe('loadJudgedHistory', () => {
     const kept = readFileSync(path)
     // Another computer's key: the same file, judged there, is not vouched for here.
     const elsewhere = {cacheDir: join(home, 'cache-2'), configDir: join(home, 'config-2')}
+    const pinned = openSync(vault.path, 'r')
     const file = openVaultFile(vault.path)
-    loadJudgedHistory(file, openJudgedCache(elsewhere, file.vaultId)!, {record: () => undefined, minBytes: 0})
+    loadJudgedHistory(file, pinned, openJudgedCache(elsewhere, file.vaultId)!, {record: () => undefined, minBytes: 0})
     file.db.close()
+    closeSync(pinned)
     writeFileSync(path, readFileSync(judgedStatePath(elsewhere.cacheDir, file.vaultId)))
     expect(open().restored).toBe(false)
     // One bit of the kept state flipped.
@@ -171,10 +179,40 @@ describe('loadJudgedHistory', () => {
     expect(open().restored).toBe(true)
   })
 
-  it('judges small vaults in full, keeping nothing', () => {
+  it('keeps nothing when a checkout replaces the file while SQLite has the old one open: the next open judges the new file', async () => {
+    open().close()
+    // The file as a checkout brings it: one more secret, written as a new file over the path.
+    const before = readFileSync(vault.path)
+    const store = vault.store()
+    await store.add(secret('ARRIVED'), async () => bytes('arrived-value'))
+    store.close()
+    const after = readFileSync(vault.path)
+    writeFileSync(vault.path, before)
+    const kept = readFileSync(judgedStatePath(dirs.cacheDir, vaultId()))
+    const pinned = openSync(vault.path, 'r')
     const file = openVaultFile(vault.path)
-    const loaded = loadJudgedHistory(file, cache(), {record: () => undefined})
+    // SQLite has the old file open; the checkout puts the new one at the path.
+    const replacement = `${vault.path}.new`
+    writeFileSync(replacement, after)
+    renameSync(replacement, vault.path)
+    const loaded = loadJudgedHistory(file, pinned, cache(), {record: () => undefined, minBytes: 0})
     file.db.close()
+    closeSync(pinned)
+    expect(loaded.restored).toBe(false)
+    expect(loaded.history.secret({name: 'ARRIVED', environment: '*', branch: '*'})).toBeUndefined()
+    expect(readFileSync(judgedStatePath(dirs.cacheDir, vaultId())).equals(kept)).toBe(true)
+    const next = open()
+    expect(next.restored).toBe(false)
+    expect(next.history.secret({name: 'ARRIVED', environment: '*', branch: '*'})).toBeDefined()
+    next.close()
+  })
+
+  it('judges small vaults in full, keeping nothing', () => {
+    const pinned = openSync(vault.path, 'r')
+    const file = openVaultFile(vault.path)
+    const loaded = loadJudgedHistory(file, pinned, cache(), {record: () => undefined})
+    file.db.close()
+    closeSync(pinned)
     expect(loaded.restored).toBe(false)
     expect(() => readFileSync(judgedStatePath(dirs.cacheDir, file.vaultId))).toThrow(/ENOENT/)
   })
