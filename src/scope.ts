@@ -87,7 +87,11 @@ export function sameSecret(a: Scoped & {name: string}, b: Scoped & {name: string
   return a.name === b.name && a.environment === b.environment && a.branch === b.branch
 }
 
-/** A map key for a name and scope. */
+/**
+ * A map key for a name and scope: each part after its length, so that no two different triples
+ * give one key whatever characters a forged operation puts in them. (JSON.stringify of the
+ * three was a tenth of judging a vault of 10,000 secrets.)
+ */
 export function secretKey(s: Scoped & {name: string}): string {
-  return JSON.stringify([s.name, s.environment, s.branch])
+  return `${s.name.length}:${s.name}${s.environment.length}:${s.environment}${s.branch.length}:${s.branch}`
 }

@@ -246,5 +246,9 @@ describe('naming a secret', () => {
     expect(secretKey(secret)).toBe(secretKey({...secret}))
     // Fields that could run into one another still make different keys.
     expect(secretKey({name: 'A,B', environment: 'C', branch: '*'})).not.toBe(secretKey({name: 'A', environment: 'B,C', branch: '*'}))
+    // Parts made of the key's own spelling (lengths, colons, digits), as a forged operation may carry.
+    const parts = ['', '1', ':', '1:', '2:1:', 'A', 'A1:', '11:A', '1:A1:', '*', '0:']
+    const triples = parts.flatMap((name) => parts.flatMap((environment) => parts.map((branch) => ({name, environment, branch}))))
+    expect(new Set(triples.map(secretKey)).size).toBe(triples.length)
   })
 })

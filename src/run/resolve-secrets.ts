@@ -43,15 +43,15 @@ export function planEntry(
   scope: RunScope,
   variables: Readonly<Record<string, string | undefined>>,
 ): PlannedSecret {
-  const usable = secrets.filter((s) => scope.protectedBranch || !s.protected)
+  const usable = usableIndex(secrets, scope.protectedBranch)
   let reference: string
   let found: SecretSummary | undefined
   if (entry.source.provider === 'gitlab_secrets_manager') {
     reference = entry.source.name
-    found = pick(usable.filter((s) => s.name === reference), scope)
+    found = pick(usable.byName.get(reference) ?? [], scope)
   } else {
     reference = canonicalReference(expandFields(entry.source, variables))
-    const bound = usable.filter((s) => s.ref === `${entry.source.provider}:${reference}`)
+    const bound = usable.byRef.get(`${entry.source.provider}:${reference}`) ?? []
     found = pick(bound, scope)
     const rivals = found ? bound.filter((s) => s !== found && s.environment === found!.environment && s.branch === found!.branch) : []
     if (found && rivals.length > 0) {
@@ -61,7 +61,7 @@ export function planEntry(
       }
     }
 
-    found ??= pick(usable.filter((s) => s.name === entry.variable), scope)
+    found ??= pick(usable.byName.get(entry.variable) ?? [], scope)
   }
 
   return {
@@ -73,6 +73,43 @@ export function planEntry(
     file: entry.file,
     resolved: found !== undefined,
   }
+}
+
+interface UsableIndex {
+  byName: Map<string, SecretSummary[]>
+  byRef: Map<string, SecretSummary[]>
+}
+
+/** Per list of secrets (never changed once listed) and branch kind: a job's entries each look up a name, not scan 10,000 secrets. */
+const usableIndexes = new WeakMap<readonly SecretSummary[], Map<boolean, UsableIndex>>()
+
+/** The secrets a run on this branch may use (protected ones only on protected branches), by name and by bound reference, in list order. */
+function usableIndex(secrets: readonly SecretSummary[], protectedBranch: boolean): UsableIndex {
+  let byBranch = usableIndexes.get(secrets)
+  if (!byBranch) {
+    byBranch = new Map()
+    usableIndexes.set(secrets, byBranch)
+  }
+
+  let index = byBranch.get(protectedBranch)
+  if (!index) {
+    index = {byName: new Map(), byRef: new Map()}
+    for (const s of secrets) {
+      if (!protectedBranch && s.protected) continue
+      pushTo(index.byName, s.name, s)
+      if (s.ref !== null) pushTo(index.byRef, s.ref, s)
+    }
+
+    byBranch.set(protectedBranch, index)
+  }
+
+  return index
+}
+
+function pushTo(map: Map<string, SecretSummary[]>, key: string, value: SecretSummary): void {
+  const list = map.get(key)
+  if (list) list.push(value)
+  else map.set(key, [value])
 }
 
 /**

@@ -72,6 +72,8 @@ const NOT_EXPOSED: Exposure = Object.freeze({exposed: false, to: Object.freeze([
 
 export class SecretTable {
   private readonly records: (SecretRecord | undefined)[]
+  /** Where each record made or given is: `list` asks for the facts of every one. */
+  private readonly positions = new Map<SecretRecord, number>()
   private readonly facts: (SecretFacts | undefined)[]
   private readonly exposures: (Exposure | undefined)[]
 
@@ -109,7 +111,10 @@ export class SecretTable {
     }
     const table = new SecretTable(data)
     // The records given are the records: whoever made them may hold them.
-    sorted.forEach((r, i) => (table.records[i] = r))
+    sorted.forEach((r, i) => {
+      table.records[i] = r
+      table.positions.set(r, i)
+    })
     return table
   }
 
@@ -167,8 +172,7 @@ export class SecretTable {
 
   /** The index of this very record (one this table made or was made of), or -1. */
   indexOfRecord(record: SecretRecord): number {
-    const i = this.indexOf(record)
-    return i !== -1 && this.records[i] === record ? i : -1
+    return this.positions.get(record) ?? -1
   }
 
   record(i: number): SecretRecord {
@@ -180,6 +184,7 @@ export class SecretTable {
         current: d.current[i]!, versions: Array.from(d.versions.subarray(d.versionStart[i]!, d.versionStart[i + 1]!)), conflict: d.conflict[i] === 1,
       }
       this.records[i] = record
+      this.positions.set(record, i)
     }
 
     return record
