@@ -16,8 +16,9 @@ import {join} from 'node:path'
 
 if (module.enableCompileCache) {
   const dir = join(process.env.XDG_CACHE_HOME || join(process.env.HOME || homedir(), '.cache'), 'secrets', 'compile-cache')
-  const {ensurePrivateDir} = await import('../dist/private-dir.js')
-  if (ensurePrivateDir(dir)) module.enableCompileCache(dir)
+  const {ensurePrivateDir, projectsAround} = await import('../dist/private-dir.js')
+  // Nor inside the project this command runs in, a checkout without .git included.
+  if (ensurePrivateDir(dir, projectsAround(process.cwd()))) module.enableCompileCache(dir)
 }
 
 // Before anything else: SECRETS_IDENTITY leaves this process's environment (and the memory

@@ -4,7 +4,7 @@ import {join} from 'node:path'
 
 import {afterEach, beforeEach, describe, expect, it} from 'vitest'
 
-import {ensurePrivateDir, privateDirProblem} from '../src/private-dir.js'
+import {ensurePrivateDir, privateDirProblem, projectOfVault, projectsAround} from '../src/private-dir.js'
 
 let root: string
 
@@ -45,5 +45,37 @@ describe('private directories for caches', () => {
     expect(privateDirProblem(join(root, 'shared'))).toMatch(/writable by others/)
     chmodSync(join(root, 'shared'), 0o775)
     expect(privateDirProblem(join(root, 'shared'))).toMatch(/writable by others/)
+  })
+
+  it('refuses one inside the project, a checkout without .git included, and creates nothing there', () => {
+    const project = join(root, 'checkout')
+    mkdirSync(join(project, '.secrets'), {recursive: true})
+    expect(ensurePrivateDir(join(project, '.cache', 'secrets'), [project])).toBe(false)
+    expect(() => statSync(join(project, '.cache'))).toThrow()
+    expect(projectsAround(join(project, 'sub'))).toEqual([join(project, 'sub'), project])
+    expect(projectOfVault(join(project, '.secrets', 'vault.db'))).toBe(project)
+    mkdirSync(join(project, 'made'))
+    expect(privateDirProblem(join(project, 'made'), [project])).toMatch(/inside the project/)
+  })
+
+  it('follows symlinked parents: a cache directory reached through a link into the project is refused', () => {
+    const project = join(root, 'checkout')
+    mkdirSync(join(project, '.cache'), {recursive: true, mode: 0o700})
+    symlinkSync(join(project, '.cache'), join(root, 'cache-link'))
+    expect(ensurePrivateDir(join(root, 'cache-link', 'secrets'), [project])).toBe(false)
+    expect(() => statSync(join(project, '.cache', 'secrets'))).toThrow()
+    // Inside a git worktree through a link, with no project named.
+    mkdirSync(join(root, 'repo', '.git'), {recursive: true})
+    mkdirSync(join(root, 'repo', 'c'), {mode: 0o700})
+    symlinkSync(join(root, 'repo', 'c'), join(root, 'repo-link'))
+    expect(ensurePrivateDir(join(root, 'repo-link', 'secrets'))).toBe(false)
+  })
+
+  it('refuses one under a parent anyone can write (not sticky), accepts a sticky one', () => {
+    mkdirSync(join(root, 'open', 'mine'), {recursive: true, mode: 0o700})
+    chmodSync(join(root, 'open'), 0o777)
+    expect(privateDirProblem(join(root, 'open', 'mine'))).toMatch(/anyone can write/)
+    chmodSync(join(root, 'open'), 0o1777)
+    expect(privateDirProblem(join(root, 'open', 'mine'))).toBeUndefined()
   })
 })

@@ -3,7 +3,7 @@
 import {fstatSync, readSync, statSync} from 'node:fs'
 
 import {Recipient} from '../crypto/index.js'
-import {integrity} from '../errors.js'
+import {SecretsError, integrity} from '../errors.js'
 import type {Member} from './access/access-state.js'
 import {MissingParentError, TooWideError} from './access/dag.js'
 import {History} from './access/history.js'
@@ -73,8 +73,10 @@ export function loadJudgedHistory(
     const snapshot = cache.read(digest)
     if (snapshot) return {history: History.restore(snapshot, checkedLoader(db, vaultId, snapshot.judgedMembers)), restored: true}
     const history = loadHistory(db, vaultId, options.record(), options.onProgress)
+    // A program that ignores SQLite's locks (cp, a sync tool writing in place) may have changed
+    // the file while it was judged: the judgement is kept only for bytes still as hashed.
     const made = history.snapshot()
-    if (made) cache.write(digest, made)
+    if (made && fileDigest(vaultId, readWhole(pinned)) === digest) cache.write(digest, made)
     return {history, restored: false}
   } finally {
     db.exec('COMMIT')
@@ -110,29 +112,41 @@ function readWhole(fd: number): Buffer {
  * a command runs): a row that is gone or fails refuses, as a damaged vault would.
  */
 function checkedLoader(db: Database, vaultId: string, members: ReadonlyMap<string, Member>): (header: OpHeader) => LoadedOp {
-  const select = db.prepare('SELECT body, signature FROM ops WHERE id = ?')
+  const byIndex = db.prepare('SELECT body, signature FROM ops WHERE id = ?')
+  // The full read scans the table; a damaged index could hand a lookup another row.
+  const byScan = db.prepare('SELECT body, signature FROM ops NOT INDEXED WHERE id = ?')
   return (header) => {
-    const row = select.get(header.id) as {body?: unknown; signature?: unknown} | undefined
-    if (!row || !(row.body instanceof Uint8Array) || !(row.signature instanceof Uint8Array)) {
-      throw integrity(`operation ${shortId(header.id)} is no longer in the vault file (it changed while secrets read it)`, 'run the command again')
-    }
-
-    let op
     try {
-      op = decodeOperation(header.id, new Uint8Array(row.body), new Uint8Array(row.signature))
+      return checkedRow(byIndex.get(header.id), header, vaultId, members)
     } catch (error) {
-      if (!(error instanceof OperationFormatError)) throw error
-      throw integrity(`integrity check failed for operation ${shortId(header.id)}: ${error.message}`, RESTORE_HINT)
+      if (!(error instanceof SecretsError)) throw error
+      // Refused only if the row the table itself holds is refused too, as the full read would.
+      return checkedRow(byScan.get(header.id), header, vaultId, members)
     }
-
-    const data = op.data
-    const same = op.vault === vaultId && op.vault === header.vault && op.author === header.author && op.at === header.at && op.kind === header.kind
-      && op.problem === header.problem && (data !== undefined) === header.hasData && op.parents.join() === header.parents.join()
-    const recipient = op.author === null ? (data?.kind === 'vault.create' ? data.member.recipient : undefined) : members.get(op.author)?.recipient
-    if (!same || recipient === undefined || !verifyOperation(Recipient.parse(recipient), op.body, op.signature)) {
-      throw integrity(`integrity check failed for operation ${shortId(header.id)} (${header.kind}): it is not the operation this computer judged`, RESTORE_HINT)
-    }
-
-    return {data, body: op.body, signature: op.signature}
   }
+}
+
+function checkedRow(found: unknown, header: OpHeader, vaultId: string, members: ReadonlyMap<string, Member>): LoadedOp {
+  const row = found as {body?: unknown; signature?: unknown} | undefined
+  if (!row || !(row.body instanceof Uint8Array) || !(row.signature instanceof Uint8Array)) {
+    throw integrity(`operation ${shortId(header.id)} is no longer in the vault file (it changed while secrets read it)`, 'run the command again')
+  }
+
+  let op
+  try {
+    op = decodeOperation(header.id, new Uint8Array(row.body), new Uint8Array(row.signature))
+  } catch (error) {
+    if (!(error instanceof OperationFormatError)) throw error
+    throw integrity(`integrity check failed for operation ${shortId(header.id)}: ${error.message}`, RESTORE_HINT)
+  }
+
+  const data = op.data
+  const same = op.vault === vaultId && op.vault === header.vault && op.author === header.author && op.at === header.at && op.kind === header.kind
+    && op.problem === header.problem && (data !== undefined) === header.hasData && op.parents.join() === header.parents.join()
+  const recipient = op.author === null ? (data?.kind === 'vault.create' ? data.member.recipient : undefined) : members.get(op.author)?.recipient
+  if (!same || recipient === undefined || !verifyOperation(Recipient.parse(recipient), op.body, op.signature)) {
+    throw integrity(`integrity check failed for operation ${shortId(header.id)} (${header.kind}): it is not the operation this computer judged`, RESTORE_HINT)
+  }
+
+  return {data, body: op.body, signature: op.signature}
 }

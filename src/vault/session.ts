@@ -8,6 +8,7 @@
 import {closeSync, constants, openSync, rmSync} from 'node:fs'
 
 import {type Identity, wipe} from '../crypto/index.js'
+import {projectOfVault} from '../private-dir.js'
 import {denied} from '../errors.js'
 import type {Member} from './access/access-state.js'
 import type {Scoped} from '../scope.js'
@@ -294,7 +295,7 @@ export class VaultSession {
   private reload(): void {
     for (const key of this.openedKeys.values()) wipe(key)
     this.openedKeys.clear()
-    const history = loadHistory(this.file.db, this.vaultId, verifiedRecord(this.vaultId, this.options), this.options.onLoad)
+    const history = loadHistory(this.file.db, this.vaultId, verifiedRecord(this.path, this.vaultId, this.options), this.options.onLoad)
     this.built = history
     this.ops = [...history.ops]
     this.heads = history.heads
@@ -342,10 +343,10 @@ export function pinView(history: History): PinView {
 }
 
 function loadFor(file: VaultFile, options: SessionOptions, pinned: number | undefined): {history: History; restored: boolean} {
-  const cache = pinned !== undefined && options.cacheDir && options.configDir ? openJudgedCache({cacheDir: options.cacheDir, configDir: options.configDir}, file.vaultId) : undefined
-  if (!cache || pinned === undefined) return {history: loadHistory(file.db, file.vaultId, verifiedRecord(file.vaultId, options), options.onLoad), restored: false}
+  const cache = pinned !== undefined && options.cacheDir && options.configDir ? openJudgedCache({cacheDir: options.cacheDir, configDir: options.configDir, projects: [projectOfVault(file.path)]}, file.vaultId) : undefined
+  if (!cache || pinned === undefined) return {history: loadHistory(file.db, file.vaultId, verifiedRecord(file.path, file.vaultId, options), options.onLoad), restored: false}
   // The record of verified rows is read only when the history is (a restored one needs none).
-  return loadJudgedHistory(file, pinned, cache, {record: () => verifiedRecord(file.vaultId, options), onProgress: options.onLoad, minBytes: options.judgedCacheMinBytes})
+  return loadJudgedHistory(file, pinned, cache, {record: () => verifiedRecord(file.path, file.vaultId, options), onProgress: options.onLoad, minBytes: options.judgedCacheMinBytes})
 }
 
 /** A descriptor of the file at `path`, or undefined when it cannot be opened (openVaultFile then says why). */
@@ -357,8 +358,9 @@ function openPinned(path: string): number | undefined {
   }
 }
 
-function verifiedRecord(vaultId: string, options: SessionOptions) {
-  return options.cacheDir && options.configDir ? openVerifiedRecord({cacheDir: options.cacheDir, configDir: options.configDir}, vaultId) : undefined
+/** `vaultPath`: caches are never kept inside the vault's project (src/private-dir.ts). */
+function verifiedRecord(vaultPath: string, vaultId: string, options: SessionOptions) {
+  return options.cacheDir && options.configDir ? openVerifiedRecord({cacheDir: options.cacheDir, configDir: options.configDir, projects: [projectOfVault(vaultPath)]}, vaultId) : undefined
 }
 
 function placeOf(vaultPath: string, vaultId: string, options: SessionOptions): PinPlace | undefined {

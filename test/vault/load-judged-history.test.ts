@@ -17,7 +17,7 @@ import {type JudgedCache, judgedStatePath, openJudgedCache} from '../../src/vaul
 import {NOW, bytes, secret, tempVault} from '../helpers/vault.js'
 
 let vault: Awaited<ReturnType<typeof tempVault>>
-let dirs: {cacheDir: string; configDir: string}
+let dirs: {cacheDir: string; configDir: string; projects: string[]}
 let home: string
 
 beforeEach(async () => {
@@ -27,7 +27,7 @@ beforeEach(async () => {
   await store.rotate({name: 'DB_PASSWORD'}, async () => bytes('db-password-rotated'))
   store.close()
   home = mkdtempSync(join(tmpdir(), 'secrets-judged-'))
-  dirs = {cacheDir: join(home, 'cache'), configDir: join(home, 'config')}
+  dirs = {cacheDir: join(home, 'cache'), configDir: join(home, 'config'), projects: [vault.dir]}
 })
 
 afterEach(() => {
@@ -162,7 +162,7 @@ describe('loadJudgedHistory', () => {
     const path = judgedStatePath(dirs.cacheDir, vaultId())
     const kept = readFileSync(path)
     // Another computer's key: the same file, judged there, is not vouched for here.
-    const elsewhere = {cacheDir: join(home, 'cache-2'), configDir: join(home, 'config-2')}
+    const elsewhere = {cacheDir: join(home, 'cache-2'), configDir: join(home, 'config-2'), projects: [vault.dir]}
     const pinned = openSync(vault.path, 'r')
     const file = openVaultFile(vault.path)
     loadJudgedHistory(file, pinned, openJudgedCache(elsewhere, file.vaultId)!, {record: () => undefined, minBytes: 0})

@@ -48,11 +48,11 @@ export function fileDigest(vaultId: string, bytes: Uint8Array): string {
 }
 
 /** `vaultId` comes from the file: only a plain id names an entry (no path in it). */
-export function openJudgedCache(dirs: {cacheDir: string; configDir: string}, vaultId: string): JudgedCache | undefined {
+export function openJudgedCache(dirs: {cacheDir: string; configDir: string; projects: readonly string[]}, vaultId: string): JudgedCache | undefined {
   if (!/^[0-9a-f]{32}$/.test(vaultId)) return undefined
-  const key = cacheKey(dirs.configDir)
+  const key = cacheKey(dirs.configDir, dirs.projects)
   const dir = join(dirs.cacheDir, 'secrets', 'judged')
-  if (!key || !ensurePrivateDir(dir)) return undefined
+  if (!key || !ensurePrivateDir(dir, dirs.projects)) return undefined
   const path = judgedStatePath(dirs.cacheDir, vaultId)
   const mac = (payload: Uint8Array): Buffer => createHmac('sha256', key).update('secrets judged state\0').update(vaultId).update('\0').update(payload).digest()
   return {

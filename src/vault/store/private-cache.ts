@@ -26,9 +26,9 @@ export function writePrivateFile(path: string, bytes: Uint8Array): void {
 }
 
 /** This computer's key for its caches (the record of verified rows, judged states), made on first use; undefined where it cannot be kept privately. */
-export function cacheKey(configDir: string): Buffer | undefined {
+export function cacheKey(configDir: string, projects: readonly string[]): Buffer | undefined {
   const dir = join(configDir, 'secrets')
-  if (!ensurePrivateDir(dir)) return undefined
+  if (!ensurePrivateDir(dir, projects)) return undefined
   const path = verifiedKeyPath(configDir)
   const existing = readPrivateFile(path, KEY_BYTES)
   if (existing?.length === KEY_BYTES) return existing

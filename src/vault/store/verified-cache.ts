@@ -36,11 +36,11 @@ export function verifiedRecordPath(cacheDir: string, vaultId: string): string {
 }
 
 /** `vaultId` comes from the file: only a plain id names a record (no path in it). */
-export function openVerifiedRecord(dirs: {cacheDir: string; configDir: string}, vaultId: string): VerifiedRecord | undefined {
+export function openVerifiedRecord(dirs: {cacheDir: string; configDir: string; projects: readonly string[]}, vaultId: string): VerifiedRecord | undefined {
   if (!/^[0-9a-f]{32}$/.test(vaultId)) return undefined
-  const key = cacheKey(dirs.configDir)
+  const key = cacheKey(dirs.configDir, dirs.projects)
   const dir = join(dirs.cacheDir, 'secrets', 'verified')
-  if (!key || !ensurePrivateDir(dir)) return undefined
+  if (!key || !ensurePrivateDir(dir, dirs.projects)) return undefined
   const path = verifiedRecordPath(dirs.cacheDir, vaultId)
   const entry = (row: StoredOp): string => {
     // Lengths first: no two different rows give the same input.

@@ -13,11 +13,11 @@ const ID = 'a'.repeat(64)
 const BODY = new TextEncoder().encode('{"v":2}')
 const row = (id: string, signature: Uint8Array, body: Uint8Array = BODY) => ({id, body, signature})
 let root: string
-let dirs: {cacheDir: string; configDir: string}
+let dirs: {cacheDir: string; configDir: string; projects: string[]}
 
 beforeEach(() => {
   root = mkdtempSync(join(tmpdir(), 'verified-cache-'))
-  dirs = {cacheDir: join(root, 'cache'), configDir: join(root, 'config')}
+  dirs = {cacheDir: join(root, 'cache'), configDir: join(root, 'config'), projects: []}
 })
 
 afterEach(() => rmSync(root, {recursive: true, force: true}))
@@ -64,7 +64,7 @@ describe('the record of verified rows', () => {
 
   it('is not used at all where someone else could have written it', () => {
     // Inside a git worktree (a CI cache kept in the checkout), or a shared, writable directory.
-    const inRepo = {cacheDir: join(root, 'repo', '.cache'), configDir: join(root, 'repo', '.config')}
+    const inRepo = {cacheDir: join(root, 'repo', '.cache'), configDir: join(root, 'repo', '.config'), projects: []}
     mkdirSync(join(root, 'repo', '.git'), {recursive: true})
     expect(openVerifiedRecord(inRepo, VAULT)).toBeUndefined()
     expect(openVerifiedRecord({...dirs, cacheDir: inRepo.cacheDir}, VAULT)).toBeUndefined()
