@@ -45,7 +45,10 @@ export async function runCommand(io: CommandIO, flags: RunFlags, command: readon
   const opened = await (async () => {
     const config = await loadConfig(location.path)
     const store = await openStore({...context, readsOnly: true}, config)
-    const secrets = store.list()
+    // Only what the job's entries name, and what any run may inject (--variable secrets,
+    // secrets bound to references): a job of 20 in a vault of 10,000 summarises a few dozen.
+    const names = new Set((selected.job?.secrets ?? []).flatMap((entry) => (entry.source.provider === 'gitlab_secrets_manager' ? [entry.source.name, entry.variable] : [entry.variable])))
+    const secrets = store.listForRun(names)
     const protectedBranches = checkProtectedBranches(config, store.protectedBranches())
     const plan = planRun({
       selected, secrets, projectDir, env: io.env,

@@ -1,6 +1,6 @@
 // A vault's judged history, from its file or its rows: the bytes verified (store/), then judged
 // (access/). A parent that is not in the file means an operation was deleted.
-import {fstatSync, readSync, statSync} from 'node:fs'
+import {fstatSync, statSync} from 'node:fs'
 
 import {Recipient} from '../crypto/index.js'
 import {SecretsError, integrity} from '../errors.js'
@@ -66,17 +66,16 @@ export function loadJudgedHistory(
     // SQLite opened it and names it still, and that file's inode cannot be reused while it is
     // open: SQLite has it. Otherwise (a checkout replaced the file meanwhile) no state is read
     // or kept: one kept under the new file's hash would be the old file's judgement.
-    const same = sameFile(pinned, file.path)
-    const bytes = same ? readWhole(pinned) : undefined
-    if (!bytes || bytes.length < (options.minBytes ?? JUDGED_CACHE_MIN_BYTES)) return {history: loadHistory(db, vaultId, options.record(), options.onProgress), restored: false}
-    const digest = fileDigest(vaultId, bytes)
+    const size = sameFile(pinned, file.path) ? fstatSync(pinned).size : -1
+    if (size < (options.minBytes ?? JUDGED_CACHE_MIN_BYTES)) return {history: loadHistory(db, vaultId, options.record(), options.onProgress), restored: false}
+    const digest = fileDigest(vaultId, pinned)
     const snapshot = cache.read(digest)
     if (snapshot) return {history: History.restore(snapshot, checkedLoader(db, vaultId, snapshot.judgedMembers)), restored: true}
     const history = loadHistory(db, vaultId, options.record(), options.onProgress)
     // A program that ignores SQLite's locks (cp, a sync tool writing in place) may have changed
     // the file while it was judged: the judgement is kept only for bytes still as hashed.
     const made = history.snapshot()
-    if (made && fileDigest(vaultId, readWhole(pinned)) === digest) cache.write(digest, made)
+    if (made && fileDigest(vaultId, pinned) === digest) cache.write(digest, made)
     return {history, restored: false}
   } finally {
     db.exec('COMMIT')
@@ -91,18 +90,6 @@ function sameFile(fd: number, path: string): boolean {
   } catch {
     return false
   }
-}
-
-function readWhole(fd: number): Buffer {
-  const bytes = Buffer.allocUnsafe(fstatSync(fd).size)
-  let read = 0
-  while (read < bytes.length) {
-    const n = readSync(fd, bytes, read, bytes.length - read, read)
-    if (n === 0) break
-    read += n
-  }
-
-  return bytes.subarray(0, read)
 }
 
 /**

@@ -28,6 +28,12 @@ export interface SecretStore {
   readonly location: string
   /** Metadata of every live secret; needs no identity. */
   list(): SecretSummary[]
+  /**
+   * What a run may inject, for planning it: the secrets named in `names`, and every --variable
+   * secret and secret bound to a reference (a job's entries and variables resolve among those
+   * alone). In a vault of 10,000 secrets a job of 20 summarises a few dozen.
+   */
+  listForRun(names: ReadonlySet<string>): SecretSummary[]
   /** `readValue` is called only after the secret's metadata and the caller's rights are checked. */
   add(input: NewSecret, readValue: () => Promise<Uint8Array>): Promise<SecretSummary>
   /** The value `get` prints: resolved as `run` resolves a scope. */

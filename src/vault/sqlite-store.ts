@@ -42,6 +42,11 @@ export class SqliteStore implements SecretStore, VaultAdmin {
     return history.secrets().map((secret) => summarize(history, secret, now))
   }
 
+  listForRun(names: ReadonlySet<string>): SecretSummary[] {
+    const {history, now} = this.session
+    return history.secretsForRun(names).map((secret) => summarize(history, secret, now))
+  }
+
   add(input: NewSecret, readValue: () => Promise<Uint8Array>): Promise<SecretSummary> {
     return addSecret(this.session, input, readValue, this.options)
   }

@@ -77,12 +77,19 @@ export function verdictColumns(verdicts: readonly Verdict[]): VerdictColumns {
   return columns
 }
 
+/** The verdicts without a reason, shared (a vault of 10,000 operations has a handful of distinct ones). */
+const COMMON: Verdict[][] = [false, true].map((valid) => [{valid}, {valid, update: true}, {valid, update: false}].map((v) => Object.freeze(v)))
+
 export function restoredVerdicts(columns: VerdictColumns): Verdict[] {
   const verdicts: Verdict[] = []
   for (let i = 0; i < columns.valid.length; i++) {
-    const verdict: Verdict = {valid: columns.valid[i] === 1}
     const reason = columns.reasons.get(i)
-    if (reason !== undefined) verdict.reason = reason
+    if (reason === undefined) {
+      verdicts.push(COMMON[columns.valid[i]!]![columns.update[i]!]!)
+      continue
+    }
+
+    const verdict: Verdict = {valid: columns.valid[i] === 1, reason}
     if (columns.update[i] !== 0) verdict.update = columns.update[i] === 1
     verdicts.push(verdict)
   }

@@ -231,6 +231,11 @@ export class History {
     return this.table.all()
   }
 
+  /** Live secrets named in `names`, or --variable ones, or bound to a reference (SecretStore.listForRun), in order. */
+  secretsForRun(names: ReadonlySet<string>): SecretRecord[] {
+    return this.table.forRun(names, (record) => this.secretFacts(record))
+  }
+
   secretsNamed(name: string): SecretRecord[] {
     return this.table.named(name)
   }

@@ -153,6 +153,28 @@ export class SecretTable {
     return Array.from({length: this.size}, (_, i) => this.record(i))
   }
 
+  /**
+   * The records named in `names`, or whose facts say --variable or a bound reference, in
+   * order. A restored table answers from its columns without making the others into objects;
+   * `factsOf` gives the facts of a record this table has none for yet.
+   */
+  forRun(names: ReadonlySet<string>, factsOf: (record: SecretRecord) => SecretFacts): SecretRecord[] {
+    const found: SecretRecord[] = []
+    for (let i = 0; i < this.size; i++) {
+      let wanted = names.has(this.data.names[i]!)
+      if (!wanted && this.stored && !this.facts[i]) {
+        wanted = (this.stored.facts.flags[i]! & 1) !== 0 || this.stored.facts.ref.has(i)
+      } else if (!wanted) {
+        const facts = this.factsAt(i) ?? factsOf(this.record(i))
+        wanted = facts.variable || facts.ref !== null
+      }
+
+      if (wanted) found.push(this.record(i))
+    }
+
+    return found
+  }
+
   named(name: string): SecretRecord[] {
     const found: SecretRecord[] = []
     for (let i = this.lowerBound(name, '', ''); i < this.size && this.data.names[i] === name; i++) found.push(this.record(i))

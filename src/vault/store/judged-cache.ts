@@ -11,7 +11,7 @@
 // without their fields and bytes; those a command reads are read again from the file by id and
 // checked then (load-history.ts). Anything unreadable or stale is a miss, never an error.
 import {createHash, createHmac, timingSafeEqual} from 'node:crypto'
-import {readFileSync} from 'node:fs'
+import {readFileSync, readSync} from 'node:fs'
 import {dirname, join} from 'node:path'
 import {fileURLToPath} from 'node:url'
 import {deserialize, serialize} from 'node:v8'
@@ -42,9 +42,18 @@ export function judgedStatePath(cacheDir: string, vaultId: string): string {
   return join(cacheDir, 'secrets', 'judged', `${vaultId}.bin`)
 }
 
-/** What a vault file's snapshot is keyed by: its vault id and every byte of it. */
-export function fileDigest(vaultId: string, bytes: Uint8Array): string {
-  return createHash('sha256').update(vaultId).update('\0').update(bytes).digest('hex')
+/** What a vault file's snapshot is keyed by: its vault id and every byte of it, read from `fd` a mebibyte at a time. */
+export function fileDigest(vaultId: string, fd: number): string {
+  const hash = createHash('sha256').update(vaultId).update('\0')
+  const chunk = Buffer.allocUnsafe(2 ** 20)
+  for (let at = 0; ; ) {
+    const n = readSync(fd, chunk, 0, chunk.length, at)
+    if (n === 0) break
+    hash.update(chunk.subarray(0, n))
+    at += n
+  }
+
+  return hash.digest('hex')
 }
 
 /** `vaultId` comes from the file: only a plain id names an entry (no path in it). */

@@ -60,6 +60,7 @@ function answers(history: History) {
     summaries: history.secrets().map((s) => summarize(history, s, NOW)),
     records: history.secrets().map((s) => ({...s, current: id(s.current), versions: s.versions.map(id)})),
     named: names.map((name) => history.secretsNamed(name).map((s) => [s.name, s.environment, s.branch])),
+    forRun: [new Set<string>(), new Set(names.slice(0, 1)), new Set(names)].map((asked) => history.secretsForRun(asked).map((s) => [s.name, s.environment, s.branch])),
     lookups: names.flatMap((name) => ['*', 'production', 'staging'].map((environment) => id(history.secret({name, environment, branch: '*'})?.current))),
     members: history.allMembers(),
     active: history.activeMembers().map((m) => m.id),
@@ -84,6 +85,12 @@ describe('a history restored from its snapshot', () => {
         const expected = answers(judged)
         const again = restored(judged, ops)
         expect(answers(again.history), `seed ${seed}`).toEqual(expected)
+        // What a run plans with: the secrets asked for by name, and every --variable or bound one.
+        const asked = new Set(expected.summaries.filter((_, i) => i % 3 === 0).map((s) => s.name))
+        const forRun = (h: History) => h.secretsForRun(asked).map((r) => summarize(h, r, NOW))
+        const wanted = expected.summaries.filter((s) => asked.has(s.name) || s.variable || s.ref !== null)
+        expect(forRun(judged), `seed ${seed}`).toEqual(wanted)
+        expect(forRun(restored(judged, ops).history), `seed ${seed}`).toEqual(wanted)
         seen.exposed += expected.summaries.filter((s) => s.exposed).length
         seen.conflicts += expected.summaries.filter((s) => s.conflict).length
         seen.voided += expected.voided.length
@@ -120,6 +127,20 @@ describe('a history restored from its snapshot', () => {
     expect(reads).toEqual([version.id])
     expect(history.secretsNamed('S07')).toEqual([secret])
     expect(history.secret({name: 'S07', environment: 'production', branch: '*'})).toBeUndefined()
+  })
+
+  it('finds what a run may inject from the columns alone: names asked, --variable and bound secrets', () => {
+    const h = new HistoryBuilder()
+    for (let i = 0; i < 30; i++) h.set('alice', `S${String(i).padStart(2, '0')}`, {variable: i === 7})
+    const bound = h.set('alice', 'S_BOUND')
+    h.by('alice', {...(bound.data as Extract<Operation['data'], {kind: 'secret.set'}>), ref: 'vault:production/db/password@ops'})
+    const ops = h.operations()
+    const judged = History.of(ops)
+    const {history, reads} = restored(judged, ops)
+    const found = history.secretsForRun(new Set(['S03', 'NOT_THERE'])).map((s) => s.name)
+    expect(found).toEqual(['S03', 'S07', 'S_BOUND'])
+    expect(judged.secretsForRun(new Set(['S03', 'NOT_THERE'])).map((s) => s.name)).toEqual(found)
+    expect(reads).toEqual([])
   })
 
   it('keeps the facts a summary reads from versions carried over from a format-1 vault (their own time and author)', () => {
