@@ -13,31 +13,19 @@ import {afterEach, beforeEach, describe, expect, it} from 'vitest'
 
 import {ExitCode} from '../../src/errors.js'
 import type {HistorySnapshot} from '../../src/vault/access/history.js'
-import {JUDGED_CACHE_MIN_BYTES, judgedStatePath} from '../../src/vault/store/judged-cache.js'
+import {judgedStatePath} from '../../src/vault/store/judged-cache.js'
 import {verifiedKeyPath} from '../../src/vault/store/private-cache.js'
-import {openVaultFile} from '../../src/vault/store/database.js'
-import {loadSodium} from '../../src/crypto/sodium.js'
 import type {CliResult} from '../helpers/cli.js'
-import {Team} from '../helpers/team.js'
-
-const SECRETS = 700
+import {teamWithLargeVault} from '../helpers/large-vault.js'
+import type {Team} from '../helpers/team.js'
 
 let team: Team
 let vaultId: string
 
 beforeEach(async () => {
-  await loadSodium()
-  team = await Team.create()
-  await team.permit('mallory', 'developer', 'read,update')
-  const env = join(team.repo.root, 'many.env')
-  writeFileSync(env, Array.from({length: SECRETS}, (_, i) => `SECRET_${String(i).padStart(4, '0')}=value-of-secret-${i}-${'x'.repeat(20)}\n`).join(''))
-  await team.ok('alice', ['import', env, '--format', 'dotenv'])
-  await team.ok('alice', ['add', 'DB_PASSWORD'], {input: 'db-password-one'})
-  await team.ok('alice', ['rotate', 'DB_PASSWORD'], {input: 'db-password-two'})
-  expect(statSync(team.repo.vaultPath).size).toBeGreaterThan(JUDGED_CACHE_MIN_BYTES)
-  const file = openVaultFile(team.repo.vaultPath, {readonly: true})
-  vaultId = file.vaultId
-  file.db.close()
+  const made = await teamWithLargeVault('read,update')
+  team = made.team
+  vaultId = made.vaultId
   await team.commit('many secrets')
 }, 120_000)
 

@@ -5,6 +5,7 @@
 import type {OpData, OpKind, Operation} from '../store/operations.js'
 import type {Dag} from './dag.js'
 import type {Verdict} from './judge.js'
+import {indexIn} from './secret-table.js'
 
 /** What a restored operation is, before its fields are read: enough to find and check its row. */
 export interface OpHeader {
@@ -171,15 +172,4 @@ class RestoredOperation implements Operation {
 
     return this.loaded
   }
-}
-
-function indexIn<T>(index: Map<T, number>, list: T[], value: T): number {
-  let at = index.get(value)
-  if (at === undefined) {
-    at = list.length
-    list.push(value)
-    index.set(value, at)
-  }
-
-  return at
 }

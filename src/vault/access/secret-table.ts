@@ -91,16 +91,7 @@ export class SecretTable {
     const sorted = [...records].sort(compareRecords)
     const scopeIndex = new Map<string, number>()
     const scopes: string[] = []
-    const scope = (s: string): number => {
-      let at = scopeIndex.get(s)
-      if (at === undefined) {
-        at = scopes.length
-        scopes.push(s)
-        scopeIndex.set(s, at)
-      }
-
-      return at
-    }
+    const scope = (s: string): number => indexIn(scopeIndex, scopes, s)
 
     const n = sorted.length
     const versionStart = new Int32Array(n + 1)
@@ -266,6 +257,18 @@ export class SecretTable {
 
     return low
   }
+}
+
+/** Where `value` is in `list` (a table of distinct values, with `index` its inverse), added at the end the first time. */
+export function indexIn<T>(index: Map<T, number>, list: T[], value: T): number {
+  let at = index.get(value)
+  if (at === undefined) {
+    at = list.length
+    list.push(value)
+    index.set(value, at)
+  }
+
+  return at
 }
 
 function compareRecords(a: SecretRecord, b: SecretRecord): number {
