@@ -15,7 +15,7 @@ import {beforeAll, describe, expect, it} from 'vitest'
 import {loadSodium} from '../../../src/crypto/index.js'
 import {History} from '../../../src/vault/access/history.js'
 import type {OpData} from '../../../src/vault/store/operations.js'
-import {MERGE_SECRET, type Scenario, buildScenario} from './scenarios.js'
+import {MERGE_SECRET, buildScenario} from './scenarios.js'
 import {prng, shuffle} from './support.js'
 
 beforeAll(async () => {
